@@ -1,0 +1,112 @@
+"""Analysis: one module per question (DESIGN §4); :func:`analyze` runs them all.
+
+Each measure is a function of graphs (from :mod:`influence_graph.graph`) and
+plain dicts, returning plain dicts/lists, with no I/O. ``analyze`` assembles
+their answers into the JSON of ``ig analyze --format json``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .. import graph as g
+from ..model import Account
+from .channels import influence_channels
+from .coaches import coach_candidates
+from .coverage import coverage_by_person, relationship_depth, uncovered_decision_makers
+from .factions import department_relations, factions
+from .followups import follow_ups
+from .power import brokerage, classify_power, formal_position, influence, power_ranking
+from .result import AnalysisResult
+from .risks import risks
+
+__all__ = ["analyze", "AnalysisResult", "key_people", "TOP_POWER_HOLDERS"]
+
+# Top power holders count as key people beside the DMU (coverage, follow-ups).
+TOP_POWER_HOLDERS = 5
+
+
+def key_people(dmu: list[str], ranking: list[str], top: int = TOP_POWER_HOLDERS) -> list[str]:
+    """The DMU, then the strongest power holders not already in it.
+
+    >>> key_people(["a", "b"], ["c", "a", "d", "b"], top=2)
+    ['a', 'b', 'c']
+    """
+    chosen = list(dict.fromkeys(dmu))
+    chosen += [pid for pid in ranking[:top] if pid not in chosen]
+    return chosen
+
+
+def _as_date(as_of: str | dt.date | None) -> dt.date:
+    if as_of is None:
+        return dt.date.today()
+    if isinstance(as_of, dt.date):
+        return as_of
+    return dt.date.fromisoformat(as_of)
+
+
+def _stance_out(stance: Any) -> Any:
+    return stance if isinstance(stance, (int, float)) else str(stance)
+
+
+def analyze(account: Account, as_of: str | dt.date | None = None) -> AnalysisResult:
+    """Run every analysis of DESIGN §4 on ``account``; ``as_of`` is "today" for follow-ups."""
+    today = _as_date(as_of)
+    whole = g.account_graph(account)
+    deference = g.deference_graph(whole)
+    ties = g.tie_graph(whole)
+
+    power = influence(deference)
+    broker = brokerage(ties)
+    formal = formal_position(whole)
+    ranking = power_ranking(power, broker)
+    categories = classify_power(whole, power, formal)
+    dmu = account.decision_unit
+    key = key_people(dmu, ranking)
+    coverage = coverage_by_person(whole)
+    coaches, coach_scores = coach_candidates(whole, power, broker, dmu)
+    uncovered = uncovered_decision_makers(whole, key)
+    depth = relationship_depth(whole, dmu)
+    followups = follow_ups(account, key, today)
+    risk_list = risks(whole, power, coverage, dmu, ranking)
+
+    people = []
+    for pid in g.customer_people(whole):
+        node = whole.nodes[pid]
+        category, _ = categories[pid]
+        people.append(
+            {
+                "id": pid,
+                "name": node[g.NAME],
+                "title": node[g.TITLE],
+                "department": node[g.DEPARTMENT],
+                "level": node[g.LEVEL],
+                "roles": node[g.ROLES],
+                "in_dmu": node[g.IN_DMU],
+                "influence": round(power[pid], 6),
+                "brokerage": round(broker[pid], 6),
+                "formal": round(formal[pid], 6),
+                "category": category,
+                "coach_score": round(coach_scores.get(pid, 0.0), 6),
+                "coverage": round(coverage.get(pid, 0.0), 6),
+                "stance": _stance_out(node[g.STANCE]),
+            }
+        )
+    data = {
+        "account": {"id": account.id, "name": account.name},
+        "as_of": today.isoformat(),
+        "decision_unit": dmu,
+        "people": people,
+        "power_ranking": ranking,
+        "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking if categories[pid][0] == "hidden_power"],
+        "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking[::-1] if categories[pid][0] == "figurehead"],
+        "coach_candidates": coaches,
+        "uncovered_decision_makers": uncovered,
+        "influence_channels": influence_channels(whole, deference, dmu),
+        "factions": factions(ties),
+        "department_relations": department_relations(account, whole),
+        "relationship_depth": depth,
+        "follow_ups": followups,
+        "risks": risk_list,
+    }
+    return AnalysisResult(data)

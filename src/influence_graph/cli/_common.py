@@ -1,0 +1,43 @@
+"""The click group, shared options and the one place library errors become click errors."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import click
+
+from ..model import InfluenceGraphError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class UserError(click.ClickException):
+    """A user mistake: the message and exit code 1, no traceback."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the package's own errors into a clean message and exit code 1."""
+    try:
+        yield
+    except InfluenceGraphError as exc:
+        raise UserError(str(exc)) from None
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="influence-graph", prog_name="influence-graph")
+def cli() -> None:
+    """Map a key account's real decision makers before a major bid.
+
+    Start with `ig demo`, then `ig init ACCOUNT_ID` to map your own account.
+    """
+
+
+def main() -> None:
+    cli(prog_name="ig" if sys.argv and sys.argv[0].endswith("ig") else "influence-graph")

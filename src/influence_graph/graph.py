@@ -1,0 +1,198 @@
+"""Account → NetworkX graphs. The one place node and edge attribute names are defined.
+
+:func:`account_graph` is the whole account as one ``MultiDiGraph`` (people, our
+team, competitors; every line, channel and relationship as an edge). The
+analyses read derived views of it, each built here:
+
+- :func:`deference_graph`: customer people, edge ``listener -> influencer``
+  (who defers to whom), weight summed over positive channels and formal lines.
+- :func:`tie_graph`: customer people, undirected positive ties, for brokerage
+  and factions; ``distance = 1 / strength`` so strong ties are short.
+- :func:`warm_graph`: our team + customer people, directed edges along which an
+  introduction can travel, ``strength`` in (0, 1] and ``cost = -ln(strength)``,
+  so the shortest path by cost is the path with the largest product of strengths.
+"""
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from .model import Account, Role
+
+# Node attributes
+SIDE = "side"  # one of the SIDE_* values
+SIDE_CUSTOMER = "customer"
+SIDE_TEAM = "team"
+SIDE_COMPETITOR = "competitor"
+NAME = "name"
+TITLE = "title"
+DEPARTMENT = "department"
+LEVEL = "level"
+ROLES = "roles"
+STANCE = "stance"  # label (str) or number as given
+STANCE_VALUE = "stance_value"  # number in [-1, 1]; unknown -> 0
+STANCE_KNOWN = "stance_known"
+SUSCEPTIBILITY = "susceptibility"
+IN_DMU = "in_dmu"
+
+# Edge attributes
+KIND = "kind"  # a channel kind, or one of the KIND_* values
+KIND_REPORTS_TO = "reports_to"
+KIND_RELATIONSHIP = "relationship"
+KIND_COMPETITOR = "competitor"
+STRENGTH = "strength"
+WEIGHT = "weight"
+DISTANCE = "distance"
+COST = "cost"
+EVIDENCE = "evidence"
+SINCE = "since"
+
+# How much a subordinate defers to the boss, on the channel-strength scale:
+# the formal line counts as a medium channel, so strong informal advice can outweigh it.
+FORMAL_DEFERENCE = 0.5
+# A reporting line as a tie (factions, brokerage) and as a path for an introduction.
+FORMAL_TIE = 0.5
+DEFAULT_SUSCEPTIBILITY = 0.5
+
+
+def account_graph(account: Account) -> nx.MultiDiGraph:
+    """The whole account as one graph: every person, team member and competitor a node.
+
+    Edges: ``person -> boss`` (kind ``reports_to``); each channel ``from -> to``
+    (both ways when mutual); ``member -> person`` (``relationship``);
+    ``competitor -> person`` (``competitor``).
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "people": [{"id": "a", "name": "A"}, {"id": "b", "name": "B", "reports_to": "a"}]})
+    >>> sorted(account_graph(a).edges(keys=True, data=KIND))
+    [('b', 'a', 0, 'reports_to')]
+    """
+    graph = nx.MultiDiGraph(account=account.id, name=account.name)
+    levels = account.levels()
+    dmu = set(account.decision_unit)
+    for p in account.people:
+        graph.add_node(
+            p.id,
+            **{
+                SIDE: SIDE_CUSTOMER,
+                NAME: p.name,
+                TITLE: p.title,
+                DEPARTMENT: p.department,
+                LEVEL: levels[p.id],
+                ROLES: [r.value for r in p.roles],
+                STANCE: p.stance.value if hasattr(p.stance, "value") else p.stance,
+                STANCE_VALUE: p.stance_value,
+                STANCE_KNOWN: p.stance_known,
+                SUSCEPTIBILITY: p.susceptibility if p.susceptibility is not None else DEFAULT_SUSCEPTIBILITY,
+                IN_DMU: p.id in dmu,
+            },
+        )
+    for m in account.team:
+        graph.add_node(m.id, **{SIDE: SIDE_TEAM, NAME: m.name, TITLE: m.title or m.role, LEVEL: m.level})
+    for c in account.competitors:
+        graph.add_node(c.id, **{SIDE: SIDE_COMPETITOR, NAME: c.name})
+    for p in account.people:
+        if p.reports_to:
+            graph.add_edge(p.id, p.reports_to, **{KIND: KIND_REPORTS_TO, STRENGTH: FORMAL_TIE})
+    for ch in account.channels:
+        pairs = [(ch.source, ch.target)] + ([(ch.target, ch.source)] if ch.mutual else [])
+        for u, v in pairs:
+            graph.add_edge(u, v, **{KIND: ch.kind.value, STRENGTH: ch.strength, EVIDENCE: ch.evidence})
+    for r in account.relationships:
+        graph.add_edge(r.member, r.person, **{KIND: KIND_RELATIONSHIP, STRENGTH: r.value, SINCE: r.since})
+    for cr in account.competitor_relationships:
+        graph.add_edge(cr.competitor, cr.person, **{KIND: KIND_COMPETITOR, STRENGTH: cr.value})
+    return graph
+
+
+def is_positive_channel(kind: str) -> bool:
+    """Every channel kind but rivalry carries positive influence."""
+    return kind not in ("rivalry", KIND_REPORTS_TO, KIND_RELATIONSHIP, KIND_COMPETITOR)
+
+
+def customer_people(graph: nx.MultiDiGraph) -> list[str]:
+    """Customer person ids in file order."""
+    return [n for n, side in graph.nodes(data=SIDE) if side == SIDE_CUSTOMER]
+
+
+def deference_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """Who defers to whom: edge ``listener -> influencer``, ``weight`` summed.
+
+    A positive channel ``a -> b`` (a influences b) gives ``b -> a`` with its
+    strength; a reporting line ``s -> boss`` gives ``s -> boss`` with
+    ``FORMAL_DEFERENCE``. Rivalry gives nothing. PageRank on this graph is real power.
+    """
+    people = customer_people(graph)
+    view = nx.DiGraph()
+    view.add_nodes_from((n, graph.nodes[n]) for n in people)
+    for u, v, data in graph.edges(data=True):
+        kind = data[KIND]
+        if kind == KIND_REPORTS_TO:
+            listener, influencer, weight = u, v, FORMAL_DEFERENCE
+        elif is_positive_channel(kind):
+            listener, influencer, weight = v, u, data[STRENGTH]
+        else:
+            continue
+        if view.has_edge(listener, influencer):
+            view[listener][influencer][WEIGHT] += weight
+        else:
+            view.add_edge(listener, influencer, **{WEIGHT: weight})
+    return view
+
+
+def tie_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Undirected positive ties between customer people: channels and reporting lines.
+
+    ``weight`` is the strongest tie between the pair, ``distance`` its inverse.
+    """
+    people = customer_people(graph)
+    view = nx.Graph()
+    view.add_nodes_from((n, graph.nodes[n]) for n in people)
+    for u, v, data in graph.edges(data=True):
+        kind = data[KIND]
+        if kind != KIND_REPORTS_TO and not is_positive_channel(kind):
+            continue
+        strength = data[STRENGTH]
+        if not view.has_edge(u, v) or view[u][v][WEIGHT] < strength:
+            view.add_edge(u, v, **{WEIGHT: strength, DISTANCE: 1.0 / strength})
+    return view
+
+
+def rivalry_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Undirected rivalries between customer people, ``weight`` the strongest."""
+    view = nx.Graph()
+    view.add_nodes_from(customer_people(graph))
+    for u, v, data in graph.edges(data=True):
+        if data[KIND] == "rivalry":
+            if not view.has_edge(u, v) or view[u][v][WEIGHT] < data[STRENGTH]:
+                view.add_edge(u, v, **{WEIGHT: data[STRENGTH]})
+    return view
+
+
+def warm_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """Paths an introduction can travel: team member -> person (our relationships),
+    person <-> person (positive channels and reporting lines, both ways: people who
+    talk can introduce each other). ``strength`` is the strongest link, ``cost`` its -ln.
+    """
+    view = nx.DiGraph()
+    view.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d[SIDE] in (SIDE_CUSTOMER, SIDE_TEAM))
+    for u, v, data in graph.edges(data=True):
+        kind = data[KIND]
+        if kind == KIND_RELATIONSHIP:
+            pairs = [(u, v)]
+        elif kind == KIND_REPORTS_TO or is_positive_channel(kind):
+            pairs = [(u, v), (v, u)]
+        else:
+            continue
+        for a, b in pairs:
+            strength = data[STRENGTH]
+            if not view.has_edge(a, b) or view[a][b][STRENGTH] < strength:
+                view.add_edge(a, b, **{STRENGTH: strength, COST: -math.log(strength)})
+    return view
+
+
+def has_role(graph: nx.MultiDiGraph, node: str, role: Role | str) -> bool:
+    value = role.value if isinstance(role, Role) else role
+    return value in (graph.nodes[node].get(ROLES) or [])

@@ -1,0 +1,37 @@
+"""Domain model and the account file format ``influence-graph/1``."""
+from .account import (
+    CLOSENESS_VALUES,
+    FORMAT,
+    STANCE_VALUES,
+    Account,
+    AccountInfo,
+    Channel,
+    ChannelKind,
+    Closeness,
+    Competitor,
+    CompetitorRelationship,
+    Department,
+    DepartmentRelation,
+    DepartmentRelationKind,
+    Opportunity,
+    Person,
+    Relationship,
+    Role,
+    StanceLabel,
+    TeamMember,
+    Touch,
+    closeness_value,
+    stance_value,
+)
+from .errors import (
+    AccountFileError,
+    AccountNotFound,
+    InfluenceGraphError,
+    Problem,
+    StaleWriteError,
+    StoreError,
+)
+from .loader import atomic_write_text, dump_account, load_account, parse_account, save_account
+from .schema import account_json_schema
+
+__all__ = [name for name in dir() if not name.startswith("_")]

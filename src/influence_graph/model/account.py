@@ -1,0 +1,315 @@
+"""The account: pydantic models of the file format ``influence-graph/1`` (DESIGN §3).
+
+Only structure and single-field rules live here; rules that look across items
+(dangling references, duplicate ids, reporting cycles) are in ``checks``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+FORMAT = "influence-graph/1"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Strength = Annotated[float, Field(gt=0, le=1)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+
+
+class Role(str, Enum):
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    technical_buyer = "technical_buyer"
+    user_buyer = "user_buyer"
+    influencer = "influencer"
+    gatekeeper = "gatekeeper"
+    coach = "coach"
+
+
+class StanceLabel(str, Enum):
+    champion = "champion"
+    supporter = "supporter"
+    neutral = "neutral"
+    skeptic = "skeptic"
+    opponent = "opponent"
+    unknown = "unknown"
+
+
+STANCE_VALUES: dict[str, float] = {
+    "champion": 1.0,
+    "supporter": 0.5,
+    "neutral": 0.0,
+    "skeptic": -0.5,
+    "opponent": -1.0,
+    "unknown": 0.0,
+}
+
+
+class ChannelKind(str, Enum):
+    advice = "advice"
+    trust = "trust"
+    friendship = "friendship"
+    expertise = "expertise"
+    budget = "budget"
+    political = "political"
+    family = "family"
+    alumni = "alumni"
+    rivalry = "rivalry"
+
+
+class DepartmentRelationKind(str, Enum):
+    alliance = "alliance"
+    rivalry = "rivalry"
+
+
+class Closeness(str, Enum):
+    clip = "clip"
+    zipper = "zipper"
+    velcro = "velcro"
+
+
+CLOSENESS_VALUES: dict[str, float] = {"clip": 1 / 3, "zipper": 2 / 3, "velcro": 1.0}
+
+Stance = StanceLabel | Annotated[float, Field(ge=-1, le=1)]
+RelationshipStrength = Closeness | Strength
+
+
+def stance_value(stance: Stance) -> float:
+    """The number a stance stands for: champion +1 … opponent −1, unknown 0."""
+    if isinstance(stance, StanceLabel):
+        return STANCE_VALUES[stance.value]
+    return float(stance)
+
+
+def closeness_value(strength: RelationshipStrength) -> float:
+    """The number a relationship strength stands for: clip 1/3, zipper 2/3, velcro 1."""
+    if isinstance(strength, Closeness):
+        return CLOSENESS_VALUES[strength.value]
+    return float(strength)
+
+
+class Item(BaseModel):
+    # Typos must not be silently dropped, so every model forbids unknown keys.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+
+
+class AccountInfo(Item):
+    id: Slug
+    name: NonEmpty
+    industry: str | None = None
+    notes: str | None = None
+
+
+class Department(Item):
+    id: Slug
+    name: NonEmpty | None = None
+    function: str | None = None
+    parent: Slug | None = None
+    notes: str | None = None
+
+
+class Person(Item):
+    id: Slug
+    name: NonEmpty
+    title: str | None = None
+    department: Slug | None = None
+    level: Annotated[int, Field(ge=1, le=6)] | None = None
+    reports_to: Slug | None = None
+    roles: list[Role] = []
+    stance: Stance = StanceLabel.unknown
+    susceptibility: Unit | None = None
+    personality: str | None = None
+    interests: list[str] = []
+    contact: dict[str, str] = {}
+    notes: str | None = None
+    tags: list[str] = []
+
+    @field_validator("stance", mode="before")
+    @classmethod
+    def _stance_label_or_number(cls, value: Any) -> Any:
+        # Without this a misspelt label would be reported as "not a valid number".
+        if isinstance(value, str):
+            try:
+                return StanceLabel(value)
+            except ValueError:
+                raise ValueError(
+                    f"unknown stance {value!r}; use one of "
+                    + ", ".join(s.value for s in StanceLabel)
+                    + " or a number from -1 to 1"
+                ) from None
+        if isinstance(value, bool):
+            raise ValueError("stance must be a label or a number from -1 to 1")
+        return value
+
+    @property
+    def stance_value(self) -> float:
+        return stance_value(self.stance)
+
+    @property
+    def stance_known(self) -> bool:
+        return self.stance != StanceLabel.unknown
+
+
+class Channel(Item):
+    source: Slug = Field(alias="from")
+    target: Slug = Field(alias="to")
+    kind: ChannelKind
+    strength: Strength = 0.5
+    mutual: bool = False
+    evidence: str | None = None
+
+    @property
+    def positive(self) -> bool:
+        return self.kind != ChannelKind.rivalry
+
+
+class DepartmentRelation(Item):
+    a: Slug
+    b: Slug
+    kind: DepartmentRelationKind
+    strength: Strength = 0.5
+    evidence: str | None = None
+
+
+class TeamMember(Item):
+    id: Slug
+    name: NonEmpty
+    role: str | None = None
+    title: str | None = None
+    level: Annotated[int, Field(ge=1, le=6)] | None = None
+    email: str | None = None
+    notes: str | None = None
+
+
+class _Closeness(Item):
+    strength: RelationshipStrength = Closeness.zipper
+
+    @field_validator("strength", mode="before")
+    @classmethod
+    def _label_or_number(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return Closeness(value)
+            except ValueError:
+                raise ValueError(
+                    f"unknown strength {value!r}; use clip, zipper, velcro or a number in (0, 1]"
+                ) from None
+        if isinstance(value, bool):
+            raise ValueError("strength must be clip, zipper, velcro or a number in (0, 1]")
+        return value
+
+    @property
+    def value(self) -> float:
+        return closeness_value(self.strength)
+
+
+class Relationship(_Closeness):
+    member: Slug
+    person: Slug
+    since: dt.date | None = None
+    notes: str | None = None
+
+
+class Competitor(Item):
+    id: Slug
+    name: NonEmpty
+    notes: str | None = None
+
+
+class CompetitorRelationship(_Closeness):
+    competitor: Slug
+    person: Slug
+    notes: str | None = None
+
+
+class Touch(Item):
+    date: dt.date
+    member: Slug | None = None
+    people: list[Slug] = []
+    kind: str | None = None
+    summary: str | None = None
+    next_step: str | None = None
+    next_date: dt.date | None = None
+
+
+class Opportunity(Item):
+    name: NonEmpty
+    value: Annotated[float, Field(ge=0)] | None = None
+    currency: str | None = None
+    close_date: dt.date | None = None
+    stage: str | None = None
+    decision_unit: list[Slug] | None = None
+    notes: str | None = None
+
+
+class Account(Item):
+    """A whole account file. ``Account.model_validate(data)`` checks structure only;
+    use :func:`influence_graph.model.parse_account` for the full set of rules."""
+
+    format: Literal["influence-graph/1"] = FORMAT
+    account: AccountInfo
+    departments: list[Department] = []
+    people: list[Person] = []
+    channels: list[Channel] = []
+    department_relations: list[DepartmentRelation] = []
+    team: list[TeamMember] = []
+    relationships: list[Relationship] = []
+    competitors: list[Competitor] = []
+    competitor_relationships: list[CompetitorRelationship] = []
+    touches: list[Touch] = []
+    opportunity: Opportunity | None = None
+
+    @property
+    def id(self) -> str:
+        return self.account.id
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    def person(self, person_id: str) -> Person:
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        raise KeyError(person_id)
+
+    @property
+    def decision_unit(self) -> list[str]:
+        """The DMU: the opportunity's list, else everyone who decides or holds the budget."""
+        if self.opportunity and self.opportunity.decision_unit is not None:
+            return list(self.opportunity.decision_unit)
+        return [
+            p.id
+            for p in self.people
+            if Role.decision_maker in p.roles or Role.economic_buyer in p.roles
+        ]
+
+    def levels(self) -> dict[str, int]:
+        """Each person's level: as given, else one below their boss (1 at the top)."""
+        bosses = {p.id: p.reports_to for p in self.people}
+        given = {p.id: p.level for p in self.people}
+        levels: dict[str, int] = {}
+
+        def level_of(pid: str, seen: frozenset[str] = frozenset()) -> int:
+            if pid in levels:
+                return levels[pid]
+            if given.get(pid) is not None:
+                levels[pid] = given[pid]
+            else:
+                boss = bosses.get(pid)
+                if boss is None or boss not in bosses or boss in seen:
+                    levels[pid] = 1
+                else:
+                    levels[pid] = min(6, level_of(boss, seen | {pid}) + 1)
+            return levels[pid]
+
+        for p in self.people:
+            level_of(p.id)
+        return levels
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in file form (``from``/``to`` keys, ISO dates), defaults left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)

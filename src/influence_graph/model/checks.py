@@ -1,0 +1,153 @@
+"""Rules that look across items: duplicate ids, dangling references, self-loops,
+reporting and department cycles.
+
+They run on the raw parsed data (not on the pydantic model) so they still find
+problems in a file whose structure is broken elsewhere: every problem is
+reported in one go.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .errors import Problem
+
+LineOf = Callable[[tuple], "int | None"]
+
+ID_SECTIONS = ("departments", "people", "team", "competitors")
+SECTION_NOUN = {
+    "departments": "department",
+    "people": "person",
+    "team": "team member",
+    "competitors": "competitor",
+}
+# (section, field, section the field refers to, many values?)
+REFERENCES = [
+    ("departments", "parent", "departments", False),
+    ("people", "department", "departments", False),
+    ("people", "reports_to", "people", False),
+    ("channels", "from", "people", False),
+    ("channels", "to", "people", False),
+    ("department_relations", "a", "departments", False),
+    ("department_relations", "b", "departments", False),
+    ("relationships", "member", "team", False),
+    ("relationships", "person", "people", False),
+    ("competitor_relationships", "competitor", "competitors", False),
+    ("competitor_relationships", "person", "people", False),
+    ("touches", "member", "team", False),
+    ("touches", "people", "people", True),
+]
+SELF_LOOPS = [
+    ("departments", "id", "parent", "a department cannot be its own parent"),
+    ("people", "id", "reports_to", "a person cannot report to themselves"),
+    ("channels", "from", "to", "a channel cannot run from a person to themselves"),
+    ("department_relations", "a", "b", "a department cannot have a relation with itself"),
+]
+
+
+def _items(data: dict, section: str) -> Iterator[tuple[int, dict]]:
+    items = data.get(section)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def item_label(data: Any, loc: tuple) -> str:
+    """Readable location: ("people", 3, "stance") -> "people[zhao].stance" (by id where known)."""
+    text = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            label = str(part)
+            if isinstance(node, list) and 0 <= part < len(node):
+                item = node[part]
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+                    label = item["id"]
+                node = item
+            else:
+                node = None
+            text += f"[{label}]"
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+def _ids(data: dict, section: str) -> set[str]:
+    return {item["id"] for _, item in _items(data, section) if isinstance(item.get("id"), str)}
+
+
+def cross_item_problems(data: dict, name: str, line_of: LineOf) -> list[Problem]:
+    """Every cross-item problem in ``data``; ``line_of(path)`` gives a line or None."""
+    problems: list[Problem] = []
+
+    def add(loc: tuple, message: str) -> None:
+        problems.append(Problem(name, item_label(data, loc), message, line_of(loc)))
+
+    owner: dict[str, str] = {}
+    for section in ID_SECTIONS:
+        seen: set[str] = set()
+        for index, item in _items(data, section):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            if item_id in seen:
+                add((section, index, "id"), f"duplicate {SECTION_NOUN[section]} id {item_id!r}")
+            elif item_id in owner and section != "departments" and owner[item_id] != "departments":
+                add((section, index, "id"), f"id {item_id!r} is already used in {owner[item_id]}; people, team members and competitors need distinct ids")
+            seen.add(item_id)
+            owner.setdefault(item_id, section)
+
+    known = {section: _ids(data, section) for section in ID_SECTIONS}
+    for section, field, target, many in REFERENCES:
+        for index, item in _items(data, section):
+            values = item.get(field)
+            values = values if many and isinstance(values, list) else [values]
+            for value in values:
+                if isinstance(value, str) and value not in known[target]:
+                    add((section, index, field), f"refers to unknown {SECTION_NOUN[target]} {value!r}")
+
+    opportunity = data.get("opportunity")
+    if isinstance(opportunity, dict) and isinstance(opportunity.get("decision_unit"), list):
+        for index, value in enumerate(opportunity["decision_unit"]):
+            if isinstance(value, str) and value not in known["people"]:
+                add(("opportunity", "decision_unit", index), f"refers to unknown person {value!r}")
+
+    for section, field_a, field_b, message in SELF_LOOPS:
+        for index, item in _items(data, section):
+            if isinstance(item.get(field_a), str) and item.get(field_a) == item.get(field_b):
+                add((section, index, field_b), message)
+
+    for section, field, noun in (("people", "reports_to", "reporting line"), ("departments", "parent", "department parent")):
+        for loc, cycle in _cycles(data, section, field):
+            add(loc, f"{noun} cycle: {' -> '.join(cycle)}")
+    return problems
+
+
+def _cycles(data: dict, section: str, field: str) -> list[tuple[tuple, list[str]]]:
+    """Each cycle of ``field`` links (ignoring self-loops, reported apart), once."""
+    parent: dict[str, str] = {}
+    index_of: dict[str, int] = {}
+    for index, item in _items(data, section):
+        item_id, up = item.get("id"), item.get(field)
+        if isinstance(item_id, str) and isinstance(up, str) and up != item_id:
+            parent.setdefault(item_id, up)
+            index_of.setdefault(item_id, index)
+    reported: set[str] = set()
+    cycles = []
+    for start in sorted(parent):
+        path, node = [], start
+        position: dict[str, int] = {}
+        while node in parent and node not in position and node not in reported:
+            position[node] = len(path)
+            path.append(node)
+            node = parent[node]
+        if node in position:
+            cycle = path[position[node]:]
+            reported.update(cycle)
+            first = min(cycle)
+            rotated = cycle[cycle.index(first):] + cycle[: cycle.index(first)]
+            cycles.append(((section, index_of[first], field), rotated + [first]))
+        reported.update(path)
+    return cycles

@@ -1,0 +1,48 @@
+"""The package's errors. Every user mistake becomes one of these, never a traceback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class InfluenceGraphError(Exception):
+    """Base of every error influence-graph raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in an account file, located as precisely as the parser knows."""
+
+    file: str
+    where: str  # e.g. "people[zhao].stance" or "channels[3]"
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        location = f"{self.file}:{self.line}" if self.line else self.file
+        where = f" {self.where}:" if self.where else ""
+        return f"{location}:{where} {self.message}"
+
+
+class AccountFileError(InfluenceGraphError):
+    """An account file (or data) that breaks the format; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where, p.message))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the account:"
+        return "\n".join([head] + [f"  {p}" for p in self.problems])
+
+
+class StoreError(InfluenceGraphError):
+    """A store could not do what was asked (unreachable, not writable, bad credentials)."""
+
+
+class AccountNotFound(StoreError):
+    """No account with that id in the store."""
+
+
+class StaleWriteError(StoreError):
+    """Someone saved the account since it was loaded; saving would lose their work."""
