@@ -41,3 +41,21 @@ def cli() -> None:
 
 def main() -> None:
     cli(prog_name="ig" if sys.argv and sys.argv[0].endswith("ig") else "influence-graph")
+
+
+store_option = click.option(
+    "--store",
+    envvar="INFLUENCE_GRAPH_STORE",
+    default=None,
+    metavar="DIR_OR_URL",
+    help="Where accounts live: a directory (default ./accounts) or neo4j://… / bolt://… "
+    "[env INFLUENCE_GRAPH_STORE].",
+)
+
+
+def load_source(source: str, store: str | None):
+    """SOURCE as an Account: a file path, or an account id in the store."""
+    from ..stores import load_source as _load_source
+
+    with user_errors():
+        return _load_source(source, store)

@@ -1,0 +1,250 @@
+"""The analysis as a seller reads it: plain-language sections, most urgent first.
+
+Built from the JSON of ``ig analyze --format json`` (``AnalysisResult.to_dict()``)
+into neutral :class:`Section` objects, then rendered as terminal tables
+(:func:`render_text`) or Markdown (:func:`render_markdown`).
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TOP = 5  # rows per ranked table: the few things to act on, not a data dump
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    more: int = 0  # rows left out
+
+
+class People:
+    """Names and titles by id, for sentences: ``label("zhao")`` -> "Zhao Ming (CEO)"."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.by_id = {p["id"]: p for p in data.get("people", [])}
+
+    def name(self, pid: str) -> str:
+        return self.by_id.get(pid, {}).get("name") or pid
+
+    def label(self, pid: str) -> str:
+        person = self.by_id.get(pid)
+        if not person:
+            return pid
+        return f"{person['name']} ({person['title']})" if person.get("title") else person["name"]
+
+    def path(self, ids: list[str], team: dict[str, str]) -> str:
+        return " → ".join(team.get(i) or self.name(i) for i in ids)
+
+
+def _stance(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        return f"{value:+.2f}"
+    return str(value)
+
+
+def _ranked(title: str, rows: list[list[str]], columns: list[str], empty: str, intro: str = "") -> Section:
+    section = Section(title, [intro] if intro else [], columns, rows[:TOP], max(0, len(rows) - TOP))
+    if not rows:
+        section.lines = [empty]
+        section.columns = []
+    return section
+
+
+def _act_first(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    actions: list[str] = []
+    for item in data.get("uncovered_decision_makers", [])[:2]:
+        if item.get("path"):
+            actions.append(
+                f"Get to {people.label(item['id'])}: nobody on our team is close. "
+                f"Best warm path: {people.path(item['path'], team)} (strength {item['path_strength']:.2f})."
+            )
+        else:
+            actions.append(f"Get to {people.label(item['id'])}: no warm path exists; find a first contact.")
+    for item in data.get("follow_ups", []):
+        if item["status"] in ("never", "overdue") and len(actions) < 4:
+            when = "never contacted" if item["status"] == "never" else f"last touch {item['days_since']} days ago"
+            actions.append(f"Follow up with {people.label(item['id'])} ({when}).")
+    for risk in data.get("risks", [])[:1]:
+        actions.append(f"Risk: {risk['message']}")
+    coaches = data.get("coach_candidates", [])
+    if coaches:
+        top = coaches[0]
+        verb = "Work with your confirmed coach" if top.get("confirmed") else "Cultivate a coach"
+        actions.append(f"{verb}: {people.label(top['id'])}.")
+    moves = (data.get("forecast") or {}).get("next_best_moves", [])
+    if moves:
+        actions.append(f"Next best move: win over {people.label(moves[0]['id'])} (support +{moves[0]['gain']:.2f}).")
+    return Section("Act on these first", [f"{i}. {a}" for i, a in enumerate(actions, 1)] or ["Nothing urgent."])
+
+
+def _power(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rank = {pid: i for i, pid in enumerate(data["power_ranking"], 1)}
+    rows = [
+        [str(rank[pid]), people.name(pid), people.by_id[pid].get("title") or "", str(people.by_id[pid]["level"]),
+         f"{people.by_id[pid]['influence']:.3f}", _stance(people.by_id[pid]["stance"]),
+         people.by_id[pid]["category"].replace("_", " ")]
+        for pid in data["power_ranking"]
+    ]
+    return _ranked(
+        "Who really decides", rows, ["#", "Person", "Title", "Level", "Influence", "Stance", "Category"],
+        "No people in the account yet.", "Real power: who is listened to by whom, formal lines included.",
+    )
+
+
+def _flagged(title: str, items: list[dict[str, Any]], people: People, empty: str) -> Section:
+    rows = [[people.label(i["id"]), "; ".join(i["reasons"])] for i in items]
+    return _ranked(title, rows, ["Person", "Why"], empty)
+
+
+def _coaches(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rows = [
+        [people.label(c["id"]) + (" ✓ confirmed" if c.get("confirmed") else ""), f"{c['score']:.2f}", "; ".join(c["reasons"])]
+        for c in data.get("coach_candidates", [])
+    ]
+    return _ranked("Coach candidates", rows, ["Person", "Score", "Why"], "No likely coach yet: build a relationship with a supporter close to the decision unit.")
+
+
+def _uncovered(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rows = [
+        [people.label(u["id"]), people.path(u["path"], team) if u["path"] else "no warm path",
+         f"{u['path_strength']:.2f}" if u["path"] else "–"]
+        for u in data.get("uncovered_decision_makers", [])
+    ]
+    return _ranked("Decision makers nobody on our team is close to", rows, ["Person", "Best warm path", "Strength"],
+                   "Every decision maker and top power holder is covered at zipper strength or better.")
+
+
+def _channels(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rows = []
+    for dm, influencers in data.get("influence_channels", {}).items():
+        top = influencers[:2]
+        text = ", ".join(
+            f"{people.name(i['id'])} ({i['strength']:.2f}{', reachable' if i['reachable'] else ''})" for i in top
+        )
+        rows.append([people.label(dm), text or "listens to no one we know of"])
+    return _ranked("Who influences each decision maker", rows, ["Decision maker", "Strongest influencers"],
+                   "No decision unit defined.")
+
+
+def _factions(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    section = Section("Factions and departments")
+    for i, faction in enumerate(data.get("factions", [])[:TOP], 1):
+        names = ", ".join(people.name(pid) for pid in faction[:6]) + (f" and {len(faction) - 6} more" if len(faction) > 6 else "")
+        section.lines.append(f"Faction {i}: {names}")
+    for rel in data.get("department_relations", [])[:TOP]:
+        section.lines.append(f"{rel['a']} ↔ {rel['b']}: {rel['kind']} ({rel['strength']:.2f}, {rel['source']})")
+    if not section.lines:
+        section.lines.append("No factions or department relations found.")
+    return section
+
+
+def _depth(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    depth = data.get("relationship_depth", {})
+    lines = [f"Tier: {depth.get('tier', 'unknown')}"] + [f"- {r}" for r in depth.get("reasons", [])]
+    return Section("Relationship depth", lines)
+
+
+def _follow_ups(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rows = [
+        [people.label(f["id"]), f["status"], str(f["touches"]), f["last_touch"] or "–",
+         "–" if f["days_since"] is None else str(f["days_since"])]
+        for f in data.get("follow_ups", []) if f["status"] != "ok"
+    ]
+    return _ranked("Follow-ups due", rows, ["Person", "Status", "Touches", "Last touch", "Days since"],
+                   "Every key person was touched in the last two weeks.")
+
+
+def _risks(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    rows = [[r["kind"].replace("_", " "), r["message"]] for r in data.get("risks", [])]
+    return _ranked("Risks", rows, ["Risk", "What"], "No risks found.")
+
+
+def _hidden_power(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    return _flagged("Hidden power holders", data.get("hidden_power", []), people,
+                    "No hidden power holders: power follows the org chart.")
+
+
+def _figureheads(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    return _flagged("Figureheads", data.get("figureheads", []), people,
+                    "No figureheads: senior titles hold real influence.")
+
+
+SectionBuilder = Callable[[dict[str, Any], People, dict[str, str]], "Section | None"]
+
+# The reading order; a builder returns None to leave its section out.
+SECTION_BUILDERS: list[SectionBuilder] = [
+    _act_first,
+    _power,
+    _hidden_power,
+    _figureheads,
+    _coaches,
+    _uncovered,
+    _channels,
+    _factions,
+    _depth,
+    _follow_ups,
+    _risks,
+]
+
+
+def summary_sections(data: dict[str, Any], team: dict[str, str] | None = None) -> list[Section]:
+    """The sections of the summary, in reading order. ``team`` maps member ids to names."""
+    people = People(data)
+    sections = [build(data, people, team or {}) for build in SECTION_BUILDERS]
+    return [s for s in sections if s is not None]
+
+
+def _title(data: dict[str, Any]) -> str:
+    return f"{data['account']['name']} — influence analysis as of {data.get('as_of', '')}".rstrip()
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_markdown(data: dict[str, Any], team: dict[str, str] | None = None) -> str:
+    """The summary as Markdown (tables escaped for ``|`` and newlines)."""
+    out = [f"# {_title(data)}", ""]
+    for section in summary_sections(data, team):
+        out += [f"## {section.title}", ""]
+        out += [line for line in section.lines] + ([""] if section.lines else [])
+        if section.columns:
+            out.append("| " + " | ".join(section.columns) + " |")
+            out.append("|" + "---|" * len(section.columns))
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+            if section.more:
+                out.append(f"\n… and {section.more} more (see `--format json`).")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_text(data: dict[str, Any], team: dict[str, str] | None = None, width: int = 110, color: bool = False) -> str:
+    """The summary as terminal text with tables (rich)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
+    console.print(f"[bold]{escape(_title(data))}[/bold]")
+    for section in summary_sections(data, team):
+        console.print()
+        console.print(f"[bold underline]{escape(section.title)}[/bold underline]")
+        for line in section.lines:
+            console.print(escape(line))
+        if section.columns:
+            table = Table(show_header=True, header_style="bold", show_edge=False, pad_edge=False)
+            for column in section.columns:
+                table.add_column(column, overflow="fold")
+            for row in section.rows:
+                table.add_row(*[escape(str(c)) for c in row])
+            console.print(table)
+            if section.more:
+                console.print(f"… and {section.more} more (see --format json)")
+    return buffer.getvalue()

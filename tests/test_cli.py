@@ -1,0 +1,199 @@
+"""The command line through its real entry points: exit codes and exact messages."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from influence_graph.cli import cli
+from influence_graph.model import load_account
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
+AS_OF = "2026-11-20"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            found += _commands(command, prefix + name + " ")
+    return found
+
+
+def test_every_command_has_help_text():
+    commands = _commands(cli)
+    assert {"demo", "init", "validate", "schema", "analyze", "map"} <= {name for name, _ in commands}
+    for name, command in commands:
+        assert command.help and len(command.help.strip()) > 20, f"`ig {name}` has no help text"
+
+
+@pytest.mark.parametrize("name", ["demo", "init", "validate", "schema", "analyze"])
+def test_help_exits_zero(runner, name):
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_console_scripts_and_checkout_shim_run():
+    for argv in (["ig", "--help"], ["influence-graph", "--version"], [sys.executable, str(ROOT / "cli.py"), "--help"]):
+        if argv[0] != sys.executable and shutil.which(argv[0]) is None:
+            pytest.fail(f"console script {argv[0]!r} is not installed (pip install -e .)")
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert "0.1.0" in subprocess.run(["ig", "--version"], capture_output=True, text=True).stdout
+
+
+def test_validate_good_file(runner):
+    result = runner.invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    account = load_account(EXAMPLE)
+    assert result.output.startswith(f"OK: {EXAMPLE} — {account.name}: {len(account.people)} people,")
+
+
+def test_validate_bad_file_lists_every_problem(runner, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "account: {id: acme, name: Acme}\n"
+        "people:\n"
+        "  - {id: a, name: A, reports_to: ghost}\n"
+        "  - {id: b, name: B, stance: hostile}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 2 problems in the account:\n"
+        f"  {bad}:3: people[a].reports_to: refers to unknown person 'ghost'\n"
+        f"  {bad}:4: people[b].stance: unknown stance 'hostile'; use one of champion, supporter, "
+        "neutral, skeptic, opponent, unknown or a number from -1 to 1\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_is_exit_1(runner, tmp_path):
+    result = runner.invoke(cli, ["analyze", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: 1 problem in the account:\n  {tmp_path / 'nope.yaml'}: no such file\n"
+
+
+def test_schema_is_json_schema_that_checks_the_example(runner):
+    import jsonschema
+    import yaml
+
+    result = runner.invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))  # YAML dates -> strings, as in a JSON file
+    jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "acount": {}}, schema)
+
+
+def test_init_writes_a_valid_commented_file(runner, tmp_path):
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(cli, ["init", "acme-corp"])
+        assert result.exit_code == 0, result.output
+        assert result.output == "Wrote acme-corp.yaml. Fill it in, then run: ig validate acme-corp.yaml\n"
+        text = Path("acme-corp.yaml").read_text(encoding="utf-8")
+        assert text.startswith("# influence-graph account file")
+        account = load_account("acme-corp.yaml")
+        assert (account.id, account.name) == ("acme-corp", "Acme Corp")
+        assert runner.invoke(cli, ["validate", "acme-corp.yaml"]).exit_code == 0
+
+
+def test_init_refuses_to_overwrite_and_bad_ids(runner, tmp_path):
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        Path("acme.yaml").write_text("mine", encoding="utf-8")
+        result = runner.invoke(cli, ["init", "acme"])
+        assert result.exit_code == 1
+        assert result.output == "Error: acme.yaml already exists; use --force to overwrite it\n"
+        assert Path("acme.yaml").read_text(encoding="utf-8") == "mine"
+        result = runner.invoke(cli, ["init", "Acme Corp"])
+        assert result.exit_code == 1
+        assert "is not a valid account id" in result.output
+        assert sorted(p.name for p in Path(".").iterdir()) == ["acme.yaml"]
+
+
+def test_analyze_json_has_the_design_keys(runner):
+    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {
+        "account", "people", "power_ranking", "hidden_power", "figureheads", "coach_candidates",
+        "uncovered_decision_makers", "influence_channels", "factions", "department_relations",
+        "relationship_depth", "follow_ups", "risks",
+    } <= set(data)
+    person_keys = {"id", "name", "title", "level", "influence", "brokerage", "formal", "category",
+                   "coach_score", "coverage", "stance"}
+    assert all(person_keys <= set(p) for p in data["people"])
+    assert data["account"] == {"id": "huaxin-auto", "name": load_account(EXAMPLE).name}
+    assert sorted(data["power_ranking"]) == sorted(p["id"] for p in data["people"])
+
+
+def test_analyze_is_deterministic_and_writes_only_the_output(runner, tmp_path):
+    args = ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]
+    first = runner.invoke(cli, args)
+    assert first.output == runner.invoke(cli, args).output
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(cli, args + ["-o", "out/analysis.json"])
+        assert result.exit_code == 0
+        assert json.loads(Path("out/analysis.json").read_text(encoding="utf-8")) == json.loads(first.output)
+        assert [str(p) for p in Path(".").rglob("*")] == ["out", "out/analysis.json"]
+
+
+def test_analyze_table_reads_like_a_briefing(runner):
+    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    titles = ["Act on these first", "Who really decides", "Hidden power holders", "Figureheads",
+              "Coach candidates", "Decision makers nobody on our team is close to", "Follow-ups due", "Risks"]
+    positions = [result.output.index(t) for t in titles]
+    assert positions == sorted(positions)
+    top = load_account(EXAMPLE).person(json.loads(
+        runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]).output
+    )["power_ranking"][0])
+    assert top.name in result.output
+
+
+def test_analyze_markdown(runner):
+    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "markdown", "--as-of", AS_OF])
+    assert result.exit_code == 0
+    assert result.output.startswith("# ")
+    assert "\n## Who really decides\n" in result.output
+    assert "| # | Person | Title | Level | Influence | Stance | Category |" in result.output
+
+
+def test_bad_as_of_is_a_usage_error(runner):
+    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--as-of", "yesterday"])
+    assert result.exit_code == 2
+    assert "'yesterday' is not a date (use YYYY-MM-DD)" in result.output
+
+
+def test_unknown_format_is_a_usage_error(runner):
+    assert runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "xml"]).exit_code == 2
+
+
+def test_demo_writes_account_analysis_and_map(runner, tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(cli, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "huaxin-auto.yaml", "map.html"]
+    assert load_account(out / "huaxin-auto.yaml") == load_account(EXAMPLE)
+    analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    assert analysis["as_of"] == AS_OF
+    assert "Act on these first" in result.output
+    assert str(out / "map.html") in result.output
+    assert "<html" in (out / "map.html").read_text(encoding="utf-8").lower()
