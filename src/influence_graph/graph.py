@@ -28,6 +28,7 @@ SIDE_COMPETITOR = "competitor"
 NAME = "name"
 TITLE = "title"
 DEPARTMENT = "department"
+FUNCTION = "function"  # the department's function, else the department id; None without a department
 LEVEL = "level"
 ROLES = "roles"
 STANCE = "stance"  # label (str) or number as given
@@ -72,6 +73,7 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(account=account.id, name=account.name)
     levels = account.levels()
     dmu = set(account.decision_unit)
+    functions = {d.id: d.function or d.id for d in account.departments}
     for p in account.people:
         graph.add_node(
             p.id,
@@ -80,6 +82,7 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
                 NAME: p.name,
                 TITLE: p.title,
                 DEPARTMENT: p.department,
+                FUNCTION: functions.get(p.department, p.department),
                 LEVEL: levels[p.id],
                 ROLES: [r.value for r in p.roles],
                 STANCE: p.stance.value if hasattr(p.stance, "value") else p.stance,

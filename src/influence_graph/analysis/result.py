@@ -3,6 +3,7 @@ pandas views of it for notebooks."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 from typing import Any
 
@@ -39,11 +40,54 @@ class AnalysisResult:
         if name not in data:
             raise AttributeError(name)
         if name in TABLE_SECTIONS:
-            frame = pd.DataFrame.from_records(data[name])
-            if "id" in frame.columns and name == "people":
-                frame = frame.set_index("id", drop=False)
-            return frame
+            return self._frame(name)
         return copy.deepcopy(data[name])
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        """A table section for reading: reasons as one text, each id beside its name."""
+        frame = pd.DataFrame.from_records(copy.deepcopy(self._data[name]))
+        if "reasons" in frame.columns:
+            frame["reasons"] = frame["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+        if "id" in frame.columns and "name" not in frame.columns:
+            names = {p["id"]: p["name"] for p in self._data.get("people", [])}
+            frame.insert(1, "name", frame["id"].map(names))
+        if "id" in frame.columns and name == "people":
+            frame = frame.set_index("id", drop=False)
+        return frame
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The headlines, as (label, text) pairs: what a cell shows for a result."""
+        data = self._data
+        names = {p["id"]: p["name"] for p in data.get("people", [])}
+
+        def listed(ids: list[str], top: int = 3) -> str:
+            more = len(ids) - top
+            return ", ".join(names.get(i, i) for i in ids[:top]) + (f" and {more} more" if more > 0 else "") or "none"
+
+        lines = [
+            ("Account", f"{data['account']['name']} as of {data.get('as_of', '?')}, {len(data.get('people', []))} people"),
+            ("Real power", listed(data.get("power_ranking", []))),
+            ("Hidden power", listed([h["id"] for h in data.get("hidden_power", [])])),
+            ("Figureheads", listed([f["id"] for f in data.get("figureheads", [])])),
+            ("Coach candidates", listed([c["id"] for c in data.get("coach_candidates", [])])),
+            ("Uncovered decision makers", listed([u["id"] for u in data.get("uncovered_decision_makers", [])])),
+            ("Relationship depth", str((data.get("relationship_depth") or {}).get("tier", "?"))),
+            ("Risks", str(len(data.get("risks", [])))),
+        ]
+        support = (data.get("forecast") or {}).get("support")
+        if support is not None:
+            lines.append(("Forecast support", f"{support:+.2f}"))
+        return lines
+
+    def __repr__(self) -> str:
+        return "<AnalysisResult\n" + "\n".join(f"  {label}: {text}" for label, text in self.summary()) + "\n>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(label)}</th><td style='text-align:left'>{html.escape(text)}</td></tr>"
+            for label, text in self.summary()
+        )
+        return f"<table><caption style='text-align:left'><b>AnalysisResult</b></caption>{rows}</table>"
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._data))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..analysis import analyze as run_analysis
+from ..analysis.whatif import parse_assumptions
 from ..model import account_json_schema, atomic_write_text
 from ..model.template import account_template
 from ..report.summary import render_markdown, render_text
@@ -96,12 +97,15 @@ def schema() -> None:
               help="table: what to act on, for reading; json: every answer, for tools; markdown: for a wiki or email.")
 @click.option("--as-of", type=IsoDate(), default=None, help="The day to count follow-ups from (default today).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@click.option("--assume", multiple=True, metavar="ID=STANCE",
+              help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
 @store_option
-def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, store: str | None) -> None:
-    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks."""
+def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
+            store: str | None) -> None:
+    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
     account = load_source(source, store)
     with user_errors():
-        result = run_analysis(account, as_of=as_of)
+        result = run_analysis(account, as_of=as_of, assume=parse_assumptions(assume) or None)
     data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"

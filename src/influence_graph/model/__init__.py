@@ -26,6 +26,7 @@ from .account import (
 from .errors import (
     AccountFileError,
     AccountNotFound,
+    AssumptionError,
     InfluenceGraphError,
     Problem,
     StaleWriteError,

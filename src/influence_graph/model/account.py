@@ -6,10 +6,11 @@ Only structure and single-field rules live here; rules that look across items
 from __future__ import annotations
 
 import datetime as dt
+import html
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 FORMAT = "influence-graph/1"
 
@@ -262,6 +263,15 @@ class Account(Item):
     touches: list[Touch] = []
     opportunity: Opportunity | None = None
 
+    # (store location, revision) a store last loaded or saved this account at, so the
+    # store can refuse a stale overwrite. Not a file field, and not part of equality.
+    _stored_revision: tuple[str, str] | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Account):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
     @property
     def id(self) -> str:
         return self.account.id
@@ -313,3 +323,21 @@ class Account(Item):
     def to_data(self) -> dict[str, Any]:
         """Plain data in file form (``from``/``to`` keys, ISO dates), defaults left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def summary(self) -> str:
+        """One line on what is mapped, e.g. for a notebook cell's output."""
+        text = (
+            f"{self.name} ({self.id}): {len(self.people)} {'person' if len(self.people) == 1 else 'people'} "
+            f"in {len(self.departments)} departments, "
+            f"decision unit of {len(self.decision_unit)}, {len(self.team)} on our team, {len(self.touches)} touches"
+        )
+        if self.opportunity:
+            close = f" closing {self.opportunity.close_date}" if self.opportunity.close_date else ""
+            text += f"; opportunity {self.opportunity.name}{close}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"<Account {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>Account</b> {html.escape(self.summary())}</p>"

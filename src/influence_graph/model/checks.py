@@ -103,10 +103,14 @@ def cross_item_problems(data: dict, name: str, line_of: LineOf) -> list[Problem]
     for section, field, target, many in REFERENCES:
         for index, item in _items(data, section):
             values = item.get(field)
-            values = values if many and isinstance(values, list) else [values]
-            for value in values:
+            # A list field is located by element (touches[0].people[1]), a single one by field.
+            if many and isinstance(values, list):
+                located = [((section, index, field, i), value) for i, value in enumerate(values)]
+            else:
+                located = [((section, index, field), values)]
+            for loc, value in located:
                 if isinstance(value, str) and value not in known[target]:
-                    add((section, index, field), f"refers to unknown {SECTION_NOUN[target]} {value!r}")
+                    add(loc, f"refers to unknown {SECTION_NOUN[target]} {value!r}")
 
     opportunity = data.get("opportunity")
     if isinstance(opportunity, dict) and isinstance(opportunity.get("decision_unit"), list):

@@ -46,3 +46,7 @@ class AccountNotFound(StoreError):
 
 class StaleWriteError(StoreError):
     """Someone saved the account since it was loaded; saving would lose their work."""
+
+
+class AssumptionError(InfluenceGraphError):
+    """A what-if assumption (``--assume ID=STANCE``) naming no person or no valid stance."""

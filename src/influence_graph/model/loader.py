@@ -5,15 +5,16 @@ Every problem is collected and reported together, each with the file, the item
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .account import FORMAT, Account
 from .checks import cross_item_problems, item_label
@@ -41,6 +42,18 @@ _Loader.add_implicit_resolver(
 )
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line text (notes) as a readable ``|`` block."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None  # the emitter falls back when a block cannot hold it
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
 def _line_map(node: yaml.Node, path: Path_ = (), lines: dict | None = None) -> dict[Path_, int]:
     """Map each path in the document (("people", 3, "stance")) to its 1-based line."""
     lines = {} if lines is None else lines
@@ -60,9 +73,10 @@ def _line_map(node: yaml.Node, path: Path_ = (), lines: dict | None = None) -> d
 def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
+    column = f" (column {mark.column + 1})" if mark is not None else ""
     detail = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"not valid YAML: {detail}" + (f" ({context})" if context else "")
+    message = f"not valid YAML{column}: {detail}" + (f" ({context})" if context else "")
     return Problem(name, "", message, line)
 
 
@@ -81,16 +95,29 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AccountFileError(
-            [Problem(name, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", line)]
+            [Problem(name, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8", line)]
         ) from None
 
 
+def _json_lines(text: str) -> dict[Path_, int]:
+    """Line numbers for a JSON file: valid JSON is (nearly always) valid YAML, so the
+    YAML composer can locate its items; the data itself comes from the JSON parser."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    return _line_map(node) if node is not None else {}
+
+
 def _parse_text(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
+    if not text.strip():
+        return None, {}  # parse_account reports the empty file, whatever its format
     if name.lower().endswith(".json"):
         try:
-            return json.loads(text), {}
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise AccountFileError([Problem(name, "", f"not valid JSON: {exc.msg}", exc.lineno)]) from None
+            raise AccountFileError([Problem(name, "", f"not valid JSON (column {exc.colno}): {exc.msg}", exc.lineno)]) from None
+        return data, _json_lines(text)
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -99,15 +126,68 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     return data, (_line_map(node) if node is not None else {})
 
 
+# Pydantic's bound checks, said as the allowed range: "1.5 is out of range (must be at most 1)".
+_BOUNDS = {
+    "greater_than": ("gt", "more than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
+
+
+def _field_noun(loc: tuple) -> str:
+    """What the value is, from its location: ("channels", 0, "kind") -> "kind", ("people", 0, "roles", 1) -> "role"."""
+    names = [part for part in loc if isinstance(part, str)]
+    noun = names[-1] if names else "value"
+    return noun[:-1] if isinstance(loc[-1], int) and noun.endswith("s") else noun
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds: ``Person`` for ``list[Person]``, ``Opportunity`` for ``Opportunity | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _keys_at(loc: tuple) -> list[str]:
+    """The keys the format allows at ``loc`` (("people", 0) -> id, name, title, …)."""
+    model: type[BaseModel] | None = Account
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        model = _model_in(fields[part].annotation) if part in fields else None
+        if model is None:
+            return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error["type"]
+    value = error["input"]
+    ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
-        return "unknown key (not part of the influence-graph/1 format)"
+        message = "unknown key (not part of the influence-graph/1 format)"
+        loc = _clean_loc(error["loc"])
+        close = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1)
+        return message + (f"; did you mean {close[0]!r}?" if close else "")
     if kind == "missing":
         return "required field is missing"
     if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"unknown value {error['input']!r}; expected {expected}"
+        return f"unknown {_field_noun(_clean_loc(error['loc']))} {value!r}; expected {ctx.get('expected', '')}"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"{value!r} is out of range (must be {words} {ctx[key]:g})"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value!r} is a number here but must be text; quote it: \"{value}\""
+    if kind == "model_type":
+        return f"expected a mapping of keys and values, not {value!r}"
     if kind == "literal_error" and error["loc"] == ("format",):
         return f"unsupported format {error['input']!r}; expected {FORMAT!r}"
     if kind == "string_pattern_mismatch":
@@ -122,18 +202,29 @@ def _pydantic_message(error: dict[str, Any]) -> str:
 
 def _clean_loc(loc: tuple) -> Path_:
     """Drop pydantic's union-branch markers so the location is a path in the file."""
-    skip = {"StanceLabel", "Closeness", "float", "constrained-float", "function-after[…]"}
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (part in skip or part.startswith(("function-", "constrained-", "is-instance"))):
-            continue
-        out.append(part)
-    return tuple(out)
+    return tuple(part for part in loc if not _is_union_branch(part))
+
+
+def _is_union_branch(part: str | int) -> bool:
+    skip = {"StanceLabel", "Closeness", "float", "constrained-float"}
+    return isinstance(part, str) and (
+        part in skip or part.startswith(("function-", "constrained-", "is-instance", "str-enum["))
+    )
+
+
+def _wrong_branch(error: dict[str, Any]) -> bool:
+    """A label-or-number field given a non-text value fails the label branch too;
+    only the number branch's message ("1.5 is out of range") says what is wrong."""
+    return error["type"] == "enum" and not isinstance(error["input"], str) and any(
+        isinstance(part, str) and part.startswith("str-enum[") for part in error["loc"]
+    )
 
 
 def _structure_problems(exc: ValidationError, data: Any, name: str, lines: dict[Path_, int]) -> list[Problem]:
     problems: dict[tuple[str, str], Problem] = {}
     for error in exc.errors():
+        if _wrong_branch(error):
+            continue
         loc = _clean_loc(error["loc"])
         # Several union branches fail for one field; keep the first message per field.
         where = item_label(data, loc)
@@ -187,7 +278,7 @@ def dump_account(account: Account, fmt: str = "yaml") -> str:
     data = {"format": FORMAT, **account.to_data()}
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

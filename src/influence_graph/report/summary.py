@@ -175,10 +175,70 @@ def _figureheads(data: dict[str, Any], people: People, team: dict[str, str]) -> 
                     "No figureheads: senior titles hold real influence.")
 
 
+def _what_if(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
+    if "assumptions" not in data:
+        return None
+    assumed = ", ".join(f"{people.label(a['id'])} is {_stance(a['stance'])} (was {_stance(a['was'])})"
+                        for a in data["assumptions"])
+    changes = [f"- {c['message']}" for c in data.get("changes", [])] or ["- Nothing changes."]
+    return Section("What if", [f"Assuming {assumed}:"] + changes)
+
+
+def _forecast(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
+    forecast = data.get("forecast")
+    if not forecast:
+        return None
+    if forecast["support"] is None:
+        return Section("Forecast", ["No decision unit recorded: add `opportunity.decision_unit` or decision_maker roles."])
+    lines = [
+        f"Once opinions spread, the decision unit settles at {forecast['support']:+.2f} "
+        f"(today {forecast['initial_support']:+.2f}; −1 all against us, +1 all for us)."
+    ]
+    sign = (data.get("confidence") or {}).get("forecast_sign")
+    if sign:
+        low, high = sign["support_range"]
+        lines.append(f"It stays {sign['sign']} in {sign['share']:.0%} of {data['confidence']['samples']} re-drawn "
+                     f"scenarios (most land between {low:+.2f} and {high:+.2f}).")
+    lines.append("Members: " + ", ".join(f"{people.name(pid)} {value:+.2f}" for pid, value in forecast["members"].items()))
+    return Section("Forecast", lines)
+
+
+def _next_moves(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
+    forecast = data.get("forecast")
+    if not forecast or forecast["support"] is None:
+        return None
+    rows = [[people.label(m["id"]), f"+{m['gain']:.2f}", "; ".join(m["reasons"])] for m in forecast["next_best_moves"]]
+    return _ranked("Next best moves", rows, ["Win over", "Support gain", "Why"],
+                   "Everyone who sways the decision unit is already a champion.",
+                   "How much the forecast would rise if each person became a champion.")
+
+
+def _confidence(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
+    confidence = data.get("confidence")
+    if not confidence or not confidence["samples"]:
+        return None
+    noise = confidence["perturbation"]
+    lines = [f"Re-drawing every channel strength (±{noise['strength']:.0%}) and stance (±{noise['stance']:.2f}, "
+             f"unknown ±{noise['unknown_stance']:.2f}) {confidence['samples']} times (seed {confidence['seed']}):"]
+    holders = confidence["top_power_holders"]
+    if holders:
+        lines.append(f"- Top {len(holders)} power holders stay in the top {len(holders)}: "
+                     + ", ".join(f"{people.name(h['id'])} {h['share']:.0%}" for h in holders) + ".")
+    coach = confidence.get("top_coach")
+    if coach:
+        others = "".join(f"; else {people.name(a['id'])} {a['share']:.0%}" for a in coach["alternatives"])
+        lines.append(f"- Top coach {people.name(coach['id'])} stays first in {coach['share']:.0%}{others}.")
+    sign = confidence.get("forecast_sign")
+    if sign:
+        lines.append(f"- The forecast stays {sign['sign']} in {sign['share']:.0%}.")
+    return Section("How sure we are", lines)
+
+
 SectionBuilder = Callable[[dict[str, Any], People, dict[str, str]], "Section | None"]
 
 # The reading order; a builder returns None to leave its section out.
 SECTION_BUILDERS: list[SectionBuilder] = [
+    _what_if,
     _act_first,
     _power,
     _hidden_power,
@@ -190,6 +250,9 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     _depth,
     _follow_ups,
     _risks,
+    _forecast,
+    _next_moves,
+    _confidence,
 ]
 
 

@@ -1,14 +1,24 @@
-"""Stores: where accounts live (a local directory by default, or Neo4j)."""
+"""Stores: where accounts live (a local directory by default, or Neo4j).
+
+:func:`open_store` picks the store from a directory or a URL; both stores
+implement :class:`~influence_graph.stores.base.Store` (save, load, list, delete,
+query, push, pull) and refuse a stale overwrite.
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Account, load_account
+
+if TYPE_CHECKING:
+    from .base import Store
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_STORE = "./accounts"
 STORE_ENV = "INFLUENCE_GRAPH_STORE"
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
 
 def looks_like_file(source: str) -> bool:
@@ -16,10 +26,41 @@ def looks_like_file(source: str) -> bool:
     return source.lower().endswith(ACCOUNT_SUFFIXES) or os.sep in source or Path(source).is_file()
 
 
+def is_neo4j_url(location: str) -> bool:
+    """True for ``neo4j://…``, ``neo4j+s://…``, ``bolt://…`` and the like."""
+    scheme, sep, _ = location.partition("://")
+    return bool(sep) and scheme.lower() in NEO4J_SCHEMES
+
+
+def open_store(url_or_dir: str | os.PathLike[str] | None = None) -> Store:
+    """The store at ``url_or_dir``: a Neo4j URL, or a directory for the local store.
+
+    ``None`` means ``$INFLUENCE_GRAPH_STORE``, else ``./accounts``. For Neo4j the
+    credentials come from ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` and the database
+    from ``NEO4J_DATABASE``, as Neo4j's own tools read them.
+
+    >>> import tempfile
+    >>> open_store(tempfile.mkdtemp()).list()
+    []
+    """
+    location = str(url_or_dir if url_or_dir is not None else os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    if is_neo4j_url(location):
+        from .neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            location,
+            username=os.environ.get("NEO4J_USERNAME"),
+            password=os.environ.get("NEO4J_PASSWORD"),
+            database=os.environ.get("NEO4J_DATABASE"),
+        )
+    from .local import LocalStore
+
+    return LocalStore(location)
+
+
 def load_source(source: str, store: str | None = None) -> Account:
     """Load SOURCE: an account file path, or an account id in the configured store."""
     if looks_like_file(source):
         return load_account(source)
-    from .. import stores as _self  # open_store arrives with the stores issue
-
-    return _self.open_store(store).load(source)  # type: ignore[attr-defined]
+    with open_store(store) as opened:
+        return opened.load(source)

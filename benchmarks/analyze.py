@@ -1,0 +1,81 @@
+"""How fast is the analysis? Run from the repo root: ``python benchmarks/analyze.py``.
+
+For synthetic accounts of 100, 1,000 and 5,000 people (see generate.py) prints
+our ``brokerage`` and ``influence`` times, the whole ``analyze``, and raw
+igraph doing the same measures (weighted betweenness, weighted PageRank) on the
+same graphs, with the ratio ours / raw. Times are the best of a few runs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import synthetic_account  # noqa: E402
+
+from influence_graph import graph as g  # noqa: E402
+from influence_graph.analysis import _igraph  # noqa: E402
+from influence_graph.analysis.power import brokerage, influence  # noqa: E402
+
+try:
+    from influence_graph.analysis import analyze
+except ImportError as exc:  # another part of the analysis is missing: time our measures only
+    analyze, MISSING = None, exc
+else:
+    MISSING = None
+
+
+def best_time(run, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(n_people: int, repeats: int) -> dict[str, float]:
+    account = synthetic_account(n_people, seed=0)
+    whole = g.account_graph(account)
+    ties, deference = g.tie_graph(whole), g.deference_graph(whole)
+    raw_ties, _ = _igraph.to_igraph(ties, g.DISTANCE)
+    raw_deference, _ = _igraph.to_igraph(deference, g.WEIGHT)
+    times = {
+        "people": n_people,
+        "ties": ties.number_of_edges(),
+        "brokerage": best_time(lambda: brokerage(ties), repeats),
+        "raw betweenness": best_time(lambda: raw_ties.betweenness(weights=g.DISTANCE, directed=False), repeats),
+        "influence": best_time(lambda: influence(deference), repeats),
+        "raw pagerank": best_time(lambda: raw_deference.pagerank(weights=g.WEIGHT, directed=True), repeats),
+    }
+    if analyze is not None:
+        times["analyze"] = best_time(lambda: analyze(account, as_of="2026-11-20"), repeats)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
+    args = parser.parse_args()
+    if MISSING is not None:
+        print(f"analyze is not importable ({MISSING}); timing brokerage and influence only")
+    influence(g.deference_graph(g.account_graph(synthetic_account(20))))  # import scipy before timing
+    header = f"{'people':>7} {'ties':>7} {'brokerage':>10} {'raw btw':>9} {'ratio':>6} {'influence':>10} {'raw pr':>8} {'ratio':>6} {'analyze':>9}"
+    print(header)
+    for n in args.sizes:
+        t = measure(n, repeats=3 if n <= 1000 else 1)
+        whole = f"{t['analyze']:9.3f}" if "analyze" in t else f"{'-':>9}"
+        print(
+            f"{t['people']:>7} {t['ties']:>7} {t['brokerage']:10.3f} {t['raw betweenness']:9.3f} "
+            f"{t['brokerage'] / t['raw betweenness']:6.2f} {t['influence']:10.4f} {t['raw pagerank']:8.4f} "
+            f"{t['influence'] / t['raw pagerank']:6.2f} {whole}",
+            flush=True,
+        )
+    print("seconds; ratio = ours / raw igraph on the same graph")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""influence-graph: map a key account's real decision makers before a major bid.
+
+The notebook API (DESIGN §5b)::
+
+    import influence_graph as ig
+    account = ig.load("examples/huaxin-auto.yaml")     # or an account id in a store
+    result = ig.analyze(account, as_of="2026-11-20")
+    result.people                                     # pandas DataFrame
+    result.to_dict()                                  # the JSON of `ig analyze --format json`
+    ig.influence_map(account, result)                 # shows inline in Jupyter; .write_html(path)
+    store = ig.open_store("accounts/")                # or neo4j://… ; .save .load .list .delete .query
+
+Heavy modules (pandas, networkx, pyvis) load on first use, so the command line
+starts fast.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os as _os
+from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
+
+from .model import (
+    Account,
+    AccountFileError,
+    AccountNotFound,
+    AssumptionError,
+    InfluenceGraphError,
+    StaleWriteError,
+    StoreError,
+    dump_account,
+    load_account,
+    parse_account,
+    save_account,
+)
+
+if TYPE_CHECKING:
+    from .analysis import AnalysisResult
+
+try:
+    __version__ = _metadata.version("influence-graph")
+except _metadata.PackageNotFoundError:  # running from a checkout without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Account",
+    "AccountFileError",
+    "AccountNotFound",
+    "AnalysisResult",
+    "AssumptionError",
+    "InfluenceGraphError",
+    "StaleWriteError",
+    "StoreError",
+    "__version__",
+    "account_plan",
+    "action_items",
+    "analyze",
+    "dump_account",
+    "influence_map",
+    "load",
+    "load_account",
+    "open_store",
+    "parse_account",
+    "save_account",
+]
+
+
+def load(source: str | _os.PathLike[str], store: str | None = None) -> Account:
+    """A validated :class:`Account` from a file path, or from an account id in a store.
+
+    ``store`` is a directory or a ``neo4j://`` URL; by default ``INFLUENCE_GRAPH_STORE``
+    or ``./accounts``. Bad files raise :class:`AccountFileError` naming file, item and field.
+
+    >>> import influence_graph as ig
+    >>> ig.load("no-such-file.yaml")
+    Traceback (most recent call last):
+    ...
+    influence_graph.model.errors.AccountFileError: 1 problem in the account:
+      no-such-file.yaml: no such file
+    """
+    from .stores import load_source
+
+    return load_source(_os.fspath(source), store)
+
+
+def _account(account: Account | str | _os.PathLike[str]) -> Account:
+    return account if isinstance(account, Account) else load(account)
+
+
+def analyze(
+    account: Account | str | _os.PathLike[str],
+    as_of: str | _dt.date | None = None,
+    assume: dict[str, str | float] | None = None,
+) -> AnalysisResult:
+    """Analyze an account (an :class:`Account`, a file path or a store id).
+
+    ``as_of`` is "today" for follow-ups (default: the machine date); ``assume``
+    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``.
+    The result's tables are DataFrames; ``result.to_dict()`` is the CLI's JSON.
+    """
+    from .analysis import analyze as _analyze
+
+    return _analyze(_account(account), as_of=as_of, assume=assume)
+
+
+def influence_map(
+    account: Account | str | _os.PathLike[str],
+    result: AnalysisResult | None = None,
+    path: str | _os.PathLike[str] | None = None,
+):
+    """The interactive influence map (a pyvis ``Network``) that shows inline in
+    Jupyter when it is the last line of a cell. ``path`` also writes it as a
+    self-contained HTML file; ``.write_html(path)`` does the same later."""
+    from .viz import influence_map as _influence_map
+
+    account = _account(account)
+    network = _influence_map(account, result if result is not None else analyze(account))
+    if path is not None:
+        network.write_html(_os.fspath(path))
+    return network
+
+
+def open_store(location: str | _os.PathLike[str] | None = None):
+    """The store at ``location``: a directory (local files, no server) or a
+    ``neo4j://`` / ``bolt://`` URL. Default: ``INFLUENCE_GRAPH_STORE`` or ``./accounts``."""
+    from .stores import open_store as _open_store
+
+    return _open_store(None if location is None else _os.fspath(location))
+
+
+def account_plan(
+    account: Account | str | _os.PathLike[str],
+    result: AnalysisResult | None = None,
+    fmt: str = "html",
+    path: str | _os.PathLike[str] | None = None,
+) -> str:
+    """The account plan for the bid review as HTML or Markdown text (``fmt``);
+    ``path`` also writes it (atomically)."""
+    from .report import render_plan
+
+    account = _account(account)
+    text = render_plan(account, result if result is not None else analyze(account), fmt=fmt)
+    if path is not None:
+        from .model import atomic_write_text
+
+        atomic_write_text(path, text)
+    return text
+
+
+def action_items(account: Account | str | _os.PathLike[str], result: AnalysisResult | None = None) -> list[dict]:
+    """The bid team's action list: who on our team, whom, what, by when and why."""
+    from .report import action_items as _action_items
+
+    account = _account(account)
+    return _action_items(account, result if result is not None else analyze(account))
+
+
+def __getattr__(name: str) -> Any:
+    # AnalysisResult pulls in pandas; load it only when a notebook asks for it.
+    if name == "AnalysisResult":
+        from .analysis.result import AnalysisResult
+
+        return AnalysisResult
+    raise AttributeError(f"module 'influence_graph' has no attribute {name!r}")

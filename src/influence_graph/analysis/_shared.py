@@ -1,0 +1,68 @@
+"""Small helpers shared by the coverage, coach, channel and risk analyses."""
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from .. import graph as g
+from ..model import CLOSENESS_VALUES
+
+# A relationship this close (familiar) counts as real coverage; clip (transactional) does not.
+ZIPPER = CLOSENESS_VALUES["zipper"]
+
+
+def team_members(graph: nx.MultiDiGraph) -> list[str]:
+    """Our team's ids in file order."""
+    return [n for n, side in graph.nodes(data=g.SIDE) if side == g.SIDE_TEAM]
+
+
+def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """``{person: {member: strength}}``: each team member's strongest relationship with each person.
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"}, "people": [{"id": "p", "name": "P"}],
+    ...     "team": [{"id": "m", "name": "M"}],
+    ...     "relationships": [{"member": "m", "person": "p", "strength": "velcro"}]})
+    >>> team_ties(g.account_graph(a))
+    {'p': {'m': 1.0}}
+    """
+    ties: dict[str, dict[str, float]] = {}
+    for member, person, data in graph.edges(data=True):
+        if data[g.KIND] == g.KIND_RELATIONSHIP:
+            known = ties.setdefault(person, {})
+            known[member] = max(known.get(member, 0.0), data[g.STRENGTH])
+    return ties
+
+
+def strongest(ties: dict[str, float]) -> tuple[str | None, float]:
+    """The member with the strongest tie (first in order on equal strength), and the strength."""
+    best, value = None, 0.0
+    for member, strength in ties.items():
+        if strength > value:
+            best, value = member, strength
+    return best, value
+
+
+def positions(ranking: list[str]) -> dict[str, int]:
+    """Each id's 1-based place in a ranking.
+
+    >>> positions(["b", "a"])
+    {'b': 1, 'a': 2}
+    """
+    return {k: i for i, k in enumerate(ranking, start=1)}
+
+
+def top_count(total: int, share: float) -> int:
+    """How many people make the top ``share`` of ``total`` (at least one when there is anyone)."""
+    return min(total, max(1, math.ceil(total * share)))
+
+
+def competitor_ties(graph: nx.MultiDiGraph, person: str, at_least: float = ZIPPER) -> list[tuple[str, float]]:
+    """``[(competitor, strength)]``: competitors at least this close to ``person``, strongest first."""
+    ties = [
+        (rival, data[g.STRENGTH])
+        for rival, _, data in graph.in_edges(person, data=True)
+        if data[g.KIND] == g.KIND_COMPETITOR and data[g.STRENGTH] >= at_least
+    ]
+    return sorted(ties, key=lambda t: (-t[1], t[0]))

@@ -1,0 +1,148 @@
+"""Factions and department dynamics (DESIGN §4): coalitions from community
+detection on positive ties; alliances and rivalries between departments,
+declared in the account or inferred from what its people do.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+
+from .. import graph as g
+from ..model import Account
+from . import _names
+
+FACTION_SEED = 0
+# A faction is a coalition: one person alone is not reported.
+MIN_FACTION_SIZE = 2
+# An inferred alliance needs this many cross-department channels between distinct
+# pairs of people, at least this many times denser than the account's average
+# between two departments, and no rivalry between the two departments' people.
+ALLIANCE_MIN_TIES = 3
+ALLIANCE_DENSITY_FACTOR = 2.0
+_DIGITS = 6
+
+
+def factions(ties: nx.Graph) -> list[list[str]]:
+    """Coalitions: Louvain communities of the positive-tie graph, weighted by tie
+    strength (attribute ``weight``), seeded so the answer is the same every run.
+
+    People in no coalition (a community of one, e.g. nobody's tie) are left out.
+    Factions come biggest first (then by total tie strength inside, then first
+    member id); inside a faction, its core first: most tie strength to fellow
+    members, then id.
+
+    >>> ties = nx.barbell_graph(4, 0)  # two tight groups of four joined by one edge
+    >>> nx.set_edge_attributes(ties, 1.0, "weight")
+    >>> factions(ties)
+    [[0, 1, 2, 3], [4, 5, 6, 7]]
+    """
+    if ties.number_of_edges() == 0:
+        return []
+    communities = nx.community.louvain_communities(ties, weight=g.WEIGHT, seed=FACTION_SEED)
+    ranked = []
+    for members in communities:
+        if len(members) < MIN_FACTION_SIZE:
+            continue
+        inner = ties.subgraph(members)
+        core = dict(inner.degree(weight=g.WEIGHT))
+        ordered = sorted(members, key=lambda p: (-core[p], str(p)))
+        ranked.append((-len(members), -inner.size(weight=g.WEIGHT), str(min(members, key=str)), ordered))
+    ranked.sort(key=lambda item: item[:3])
+    return [ordered for *_, ordered in ranked]
+
+
+def _cross_department_ties(graph: nx.MultiDiGraph, rivalry: bool) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
+    """Channels between people of different departments, by department pair
+    (ids sorted): for each pair of people, the strongest channel of that sign."""
+    department = {p: graph.nodes[p][g.DEPARTMENT] for p in g.customer_people(graph)}
+    found: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
+    for u, v, data in graph.edges(data=True):
+        kind = data[g.KIND]
+        if not (kind == "rivalry" if rivalry else g.is_positive_channel(kind)):
+            continue
+        a, b = department.get(u), department.get(v)
+        if a is None or b is None or a == b:
+            continue
+        (a, u), (b, v) = sorted([(a, u), (b, v)])
+        people = found[(a, b)]
+        people[(u, v)] = max(people.get((u, v), 0.0), data[g.STRENGTH])
+    return found
+
+
+def _pair_list(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], float], limit: int = 3) -> str:
+    """The strongest pairs, e.g. "Sun Wei – Wu Lei, Li Na – Ma Lin and 2 more"."""
+    ordered = sorted(pairs, key=lambda pair: (-pairs[pair], pair))
+    shown = [f"{_names.name(graph, u)} – {_names.name(graph, v)}" for u, v in ordered[:limit]]
+    return _names.join(shown + ([f"{len(ordered) - limit} more"] if len(ordered) > limit else []))
+
+
+def inferred_rivalries(graph: nx.MultiDiGraph) -> list[dict]:
+    """Department rivalries read from person-level rivalry channels across
+    departments. Strength combines the feuds like independent signals,
+    1 − ∏(1 − sᵢ) over distinct pairs of people: the strongest feud at least,
+    more when there are several; in (0, 1]."""
+    out = []
+    for (a, b), pairs in _cross_department_ties(graph, rivalry=True).items():
+        strength = 1.0 - math.prod(1.0 - s for s in pairs.values())
+        noun = "rivalry" if len(pairs) == 1 else "rivalries"
+        evidence = f"{len(pairs)} {noun} between their people: {_pair_list(graph, pairs)}"
+        out.append({"a": a, "b": b, "kind": "rivalry", "strength": round(strength, _DIGITS), "source": "inferred", "evidence": evidence})
+    return out
+
+
+def inferred_alliances(graph: nx.MultiDiGraph) -> list[dict]:
+    """Department alliances read from unusually dense positive channels between
+    two departments' people (see ``ALLIANCE_*``). Strength is the mean strength
+    of those channels, in (0, 1]."""
+    size: dict[str, int] = defaultdict(int)
+    for person in g.customer_people(graph):
+        if graph.nodes[person][g.DEPARTMENT] is not None:
+            size[graph.nodes[person][g.DEPARTMENT]] += 1
+    possible = {(a, b): size[a] * size[b] for a in size for b in size if a < b}
+    positive = _cross_department_ties(graph, rivalry=False)
+    feuding = set(_cross_department_ties(graph, rivalry=True))
+    total_possible = sum(possible.values())
+    if not total_possible:
+        return []
+    usual = sum(len(pairs) for pairs in positive.values()) / total_possible
+    out = []
+    for (a, b), pairs in positive.items():
+        ratio = len(pairs) / possible[(a, b)] / usual
+        if len(pairs) < ALLIANCE_MIN_TIES or ratio < ALLIANCE_DENSITY_FACTOR or (a, b) in feuding:
+            continue
+        strength = sum(pairs.values()) / len(pairs)
+        evidence = f"{len(pairs)} channels between their people ({ratio:.1f}× the usual between departments): {_pair_list(graph, pairs)}"
+        out.append({"a": a, "b": b, "kind": "alliance", "strength": round(strength, _DIGITS), "source": "inferred", "evidence": evidence})
+    return out
+
+
+def department_relations(account: Account, graph: nx.MultiDiGraph) -> list[dict]:
+    """Alliances and rivalries between departments: ``{a, b, kind, strength,
+    source, evidence}``. Declared ones (``account.department_relations``) first, in
+    file order; then inferred ones (:func:`inferred_rivalries`,
+    :func:`inferred_alliances`), strongest first, then by ``a``, ``b``, kind. A
+    relation is not inferred for a pair already declared with the same kind (a
+    declared alliance can still show an inferred rivalry underneath).
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "departments": [{"id": "eng"}, {"id": "proc"}],
+    ...     "people": [{"id": "e", "name": "E", "department": "eng"}, {"id": "p", "name": "P", "department": "proc"}],
+    ...     "channels": [{"from": "e", "to": "p", "kind": "rivalry", "strength": 0.6}]})
+    >>> [(r["a"], r["b"], r["kind"], r["strength"], r["source"]) for r in department_relations(a, g.account_graph(a))]
+    [('eng', 'proc', 'rivalry', 0.6, 'inferred')]
+    """
+    declared = [
+        {"a": r.a, "b": r.b, "kind": r.kind.value, "strength": r.strength, "source": "declared", "evidence": r.evidence}
+        for r in account.department_relations
+    ]
+    taken = {(frozenset((r.a, r.b)), r.kind.value) for r in account.department_relations}
+    inferred = [
+        rel
+        for rel in inferred_rivalries(graph) + inferred_alliances(graph)
+        if (frozenset((rel["a"], rel["b"])), rel["kind"]) not in taken
+    ]
+    inferred.sort(key=lambda r: (-r["strength"], r["a"], r["b"], r["kind"]))
+    return declared + inferred

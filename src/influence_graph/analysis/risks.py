@@ -1,0 +1,158 @@
+"""Risks to the deal (DESIGN §4), each ``{kind, ids, message}`` in plain sentences;
+``ids`` are the customer people concerned (team members and competitors are named
+in the message).
+
+Kinds, most severe first (``SEVERITY``):
+
+- ``opponent``: a skeptic or opponent with high influence (top quarter) or in the DMU;
+- ``competitor_tie``: a DMU member close to a competitor (relationship >= zipper);
+- ``single_threaded``: one team member holds all our DMU relationships, or else a DMU
+  member is reached through a single person;
+- ``uncovered``: DMU members no one on our team has any relationship with;
+- ``no_support``: no one in the DMU is favourable to us;
+- ``unknown_stance``: DMU members whose stance we do not know;
+- ``powerless_champion``: a champion outside the DMU in the bottom half by influence.
+"""
+from __future__ import annotations
+
+import networkx as nx
+
+from .. import graph as g
+from . import _names as say
+from ._shared import competitor_ties, positions, team_members, team_ties, top_count
+
+SEVERITY = (
+    "opponent",
+    "competitor_tie",
+    "single_threaded",
+    "uncovered",
+    "no_support",
+    "unknown_stance",
+    "powerless_champion",
+)
+HIGH_INFLUENCE_SHARE = 0.25  # top quarter of the power ranking
+CHAMPION_STANCE = 0.75  # a stance this favourable counts as a champion
+
+
+def risks(
+    graph: nx.MultiDiGraph,
+    power: dict[str, float],
+    coverage: dict[str, float],
+    dmu: list[str],
+    ranking: list[str],
+) -> list[dict]:
+    """Everything a KAM should worry about, most severe kind first (see ``SEVERITY``);
+    within a kind, the most influential people first.
+
+    ``coverage`` is :func:`~influence_graph.analysis.coverage.coverage_by_person`,
+    ``ranking`` the power ranking (strongest first).
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"}, "people": [
+    ...     {"id": "wang", "name": "Wang Fang", "title": "CFO", "stance": "opponent",
+    ...      "roles": ["economic_buyer"]}]})
+    >>> [r["kind"] for r in risks(g.account_graph(a), {"wang": 1.0}, {"wang": 0.0}, ["wang"], ["wang"])]
+    ['opponent', 'uncovered', 'no_support']
+    """
+    place = positions(ranking)
+    found = (
+        _opponents(graph, dmu, ranking, place)
+        + _competitor_ties(graph, dmu, power)
+        + _single_threaded(graph, dmu, power)
+        + _uncovered(graph, dmu, coverage, power)
+        + _no_support(graph, dmu)
+        + _unknown_stances(graph, dmu, power)
+        + _powerless_champions(graph, dmu, ranking, place)
+    )
+    return sorted(found, key=lambda r: SEVERITY.index(r["kind"]))  # stable: keeps each kind's order
+
+
+def _risk(kind: str, ids: list[str], message: str) -> dict:
+    return {"kind": kind, "ids": ids, "message": message}
+
+
+def _by_influence(people, power) -> list[str]:
+    return sorted(people, key=lambda p: (-power.get(p, 0.0), p))
+
+
+def _opponents(graph, dmu, ranking, place) -> list[dict]:
+    high = set(ranking[: top_count(len(ranking), HIGH_INFLUENCE_SHARE)])
+    members = set(dmu)
+    against = [p for p in ranking if graph.nodes[p][g.STANCE_VALUE] < 0 and (p in high or p in members)]
+    against.sort(key=lambda p: graph.nodes[p][g.STANCE_VALUE])  # opponents before skeptics, stable by power
+    found = []
+    for p in against:
+        where = [f"ranks {say.ordinal(place[p])} of {len(ranking)} by influence"]
+        if p in members:
+            where.append("sits in the decision unit")
+        found.append(_risk("opponent", [p], f"{say.label(graph, p)} is against us ({say.stance(graph, p)}), "
+                           f"{say.join(where)}."))
+    return found
+
+
+def _competitor_ties(graph, dmu, power) -> list[dict]:
+    ties = [(d, rival, strength) for d in dmu for rival, strength in competitor_ties(graph, d)]
+    ties.sort(key=lambda t: (-t[2], -power.get(t[0], 0.0), t[0], t[1]))
+    return [
+        _risk("competitor_tie", [d],
+              f"{say.label(graph, d)} is close to {say.name(graph, rival)} ({say.closeness(s)}).")
+        for d, rival, s in ties
+    ]
+
+
+def _single_threaded(graph, dmu, power) -> list[dict]:
+    known = team_ties(graph)
+    reached = [d for d in dmu if known.get(d)]
+    holders = {m for d in reached for m in known[d]}
+    if len(holders) == 1 and reached:
+        (member,) = holders
+        who = say.name(graph, member)
+        return [_risk("single_threaded", reached,
+                      f"{who} holds every relationship we have in the decision unit "
+                      f"({say.labels(graph, reached)}); if {who} is unavailable we lose that access.")]
+    single = _by_influence([d for d in reached if len(known[d]) == 1], power)
+    return [
+        _risk("single_threaded", [d],
+              f"{say.label(graph, d)} is reached only through {say.name(graph, member)}.")
+        for d in single
+        for member in known[d]
+    ]
+
+
+def _uncovered(graph, dmu, coverage, power) -> list[dict]:
+    nobody = _by_influence([d for d in dmu if coverage.get(d, 0.0) == 0], power)
+    if not nobody:
+        return []
+    team = "No one on our team" if team_members(graph) else "We have no team recorded, so no one"
+    if len(nobody) < len(dmu):
+        which = f"{len(nobody)} of the {len(dmu)} decision makers"
+    else:
+        which = "the decision maker" if len(dmu) == 1 else f"any of the {len(dmu)} decision makers"
+    return [_risk("uncovered", nobody, f"{team} has any relationship with {which}: {say.labels(graph, nobody)}.")]
+
+
+def _no_support(graph, dmu) -> list[dict]:
+    if not dmu or any(graph.nodes[d][g.STANCE_VALUE] > 0 for d in dmu):
+        return []
+    return [_risk("no_support", list(dmu), "No one in the decision unit is favourable to us yet.")]
+
+
+def _unknown_stances(graph, dmu, power) -> list[dict]:
+    unknown = _by_influence([d for d in dmu if not graph.nodes[d][g.STANCE_KNOWN]], power)
+    if not unknown:
+        return []
+    return [_risk("unknown_stance", unknown, f"We do not know where {say.labels(graph, unknown)} "
+                  f"{'stands' if len(unknown) == 1 else 'stand'}.")]
+
+
+def _powerless_champions(graph, dmu, ranking, place) -> list[dict]:
+    members = set(dmu)
+    half = len(ranking) / 2
+    weak = [p for p in ranking if graph.nodes[p][g.STANCE_VALUE] >= CHAMPION_STANCE
+            and p not in members and place[p] > half]
+    return [
+        _risk("powerless_champion", [p],
+              f"Our champion {say.label(graph, p)} ranks {say.ordinal(place[p])} of {len(ranking)} by influence "
+              "and is outside the decision unit; their support alone will not carry the decision.")
+        for p in weak
+    ]

@@ -1,0 +1,35 @@
+"""``ig map``: the interactive influence map as one self-contained HTML file."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..analysis import analyze as run_analysis
+from ..viz import influence_map
+from ._common import cli, load_source, store_option, user_errors
+from .account_cmds import IsoDate
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+@cli.command("map")
+@click.argument("source")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The map to write: FILE.html (one file, works offline).")
+@click.option("--open", "open_it", is_flag=True, help="Open the map in the browser once written.")
+@click.option("--as-of", type=IsoDate(), default=None, help="The day to count follow-ups from (default today).")
+@store_option
+def map_command(source: str, output: str, open_it: bool, as_of: dt.date | None, store: str | None) -> None:
+    """Write the interactive influence map: who really decides, stances, coverage,
+    coaches and channels, with search, filters and the reasons on hover."""
+    if Path(output).suffix.lower() not in HTML_SUFFIXES:
+        raise click.BadParameter("the file name must end in .html", param_hint="'-o' / '--output'")
+    account = load_source(source, store)
+    with user_errors():
+        result = run_analysis(account, as_of=as_of)
+        influence_map(account, result).write_html(output)
+    click.echo(f"Wrote {output}: the influence map of {account.name} ({len(account.people)} people).")
+    if open_it:
+        click.launch(str(Path(output).resolve()))

@@ -1,0 +1,111 @@
+"""``ig push`` / ``ig pull`` / ``ig accounts`` / ``ig query``: accounts in a store."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..stores import open_store
+from ..stores.cypher import named_queries
+from ._common import cli, store_option, user_errors
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _param_value(text: str) -> Any:
+    """A --param value: JSON if it parses (10, 0.5, true, null, ["a","b"], "007"), else the text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", ctx=ctx, param=param)
+        params[name.strip()] = _param_value(value)
+    return params
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite even if someone saved the account since you pulled it.")
+@store_option
+def push(sources: tuple[str, ...], force: bool, store: str | None) -> None:
+    """Save account files to the store, refusing to overwrite newer work.
+
+    A file from `ig pull` remembers the revision it was pulled at; if the stored
+    account has changed since, the push is refused and nothing is lost.
+    """
+    with user_errors(), open_store(store) as opened:
+        for source in sources:
+            account, revision = opened.push(source, force=force)
+            click.echo(f"Pushed {account.id} ({account.name}) to {opened.location}, revision {revision}.")
+
+
+@cli.command()
+@click.argument("account_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml; .json for JSON).")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@store_option
+def pull(account_id: str, output: str | None, force: bool, store: str | None) -> None:
+    """Write an account from the store to a file, to edit and push back."""
+    path = output or f"{account_id}.yaml"
+    with user_errors(), open_store(store) as opened:
+        account = opened.pull(account_id, path, overwrite=force)
+    click.echo(f"Pulled {account.id} ({account.name}), revision {opened.revision_of(account)}, to {path}.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+def accounts(fmt: str, store: str | None) -> None:
+    """List the accounts in the store."""
+    with user_errors(), open_store(store) as opened:
+        summaries = opened.list()
+    if fmt == "json":
+        click.echo(json.dumps([vars(s) for s in summaries], indent=2, ensure_ascii=False))
+    elif not summaries:
+        click.echo(f"No accounts in {opened.location} yet; add one with `ig push FILE`.")
+    else:
+        _echo_table(["id", "name", "revision"], [[s.id, s.name, s.revision] for s in summaries])
+
+
+@cli.command()
+@click.argument("query", required=False, metavar="NAME_OR_CYPHER")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", callback=_params,
+              help="A query parameter, e.g. --param account=huaxin-auto (repeatable; JSON values allowed).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@store_option
+def query(query: str | None, params: dict[str, Any], fmt: str, store: str | None) -> None:
+    """Run a named query (cypher/NAME.cypher) or raw Cypher against Neo4j, read-only.
+
+    Without NAME_OR_CYPHER, list the named queries.
+    """
+    if query is None:
+        with user_errors():
+            queries = named_queries()
+        _echo_table(["name", "parameters", "what it finds"],
+                    [[q.name, " ".join(q.parameters), q.description] for q in queries.values()])
+        return
+    with user_errors(), open_store(store) as opened:
+        frame = opened.query(query, **params)
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
+    elif frame.empty:
+        click.echo("(no rows)")
+    else:
+        click.echo(frame.to_string(index=False))
+
+
+def _echo_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

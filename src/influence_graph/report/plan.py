@@ -1,0 +1,677 @@
+"""The account plan for the bid review: what the analysis says, and who does what by when.
+
+:func:`plan_sections` turns an account and its analysis (the JSON of
+``ig analyze --format json``) into sections of plain text: paragraphs, bullet
+lists and tables. :func:`render_plan` renders them as one self-contained,
+printable HTML page (with the influence map embedded) or as Markdown; each
+renderer escapes every string it is given, so user text is always text.
+:func:`action_items` is the action list: who on our team, whom, what, by when, why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..analysis.followups import OVERDUE_AFTER
+from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
+
+# A relationship of at least zipper strength covers a person (DESIGN §4).
+COVERED = CLOSENESS_VALUES["zipper"]
+# Deadlines, in days from the as-of date. Overdue and never-touched key people
+# are urgent; introductions, coach tests and next best moves fit the 2–3 week rhythm.
+URGENT_DAYS = 7
+SOON_DAYS = 14
+POWER_ROWS = 15
+LIST_ROWS = 10
+FACTION_NAMES = 12
+
+ACTION_KINDS = ("introduction", "follow_up", "coach", "risk", "win_over")
+CATEGORY_TEXT = {
+    "hidden_power": "hidden power",
+    "figurehead": "figurehead",
+    "aligned": "power matches title",
+    "peripheral": "peripheral",
+}
+
+
+# --- the plan as plain text blocks -------------------------------------------------
+
+
+@dataclass
+class Para:
+    text: str
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list[Para | Heading | Bullets | Table] = field(default_factory=list)
+
+
+# --- reading the account and the analysis ---------------------------------------------
+
+
+class _Facts:
+    """The account and its analysis JSON, with the look-ups every section needs."""
+
+    def __init__(self, account: Account, result: Any):
+        self.account = account
+        self.data: dict[str, Any] = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        self.today = dt.date.fromisoformat(self.data["as_of"]) if self.data.get("as_of") else dt.date.today()
+        opportunity = account.opportunity
+        self.close = opportunity.close_date if opportunity else None
+        self.rows = {row["id"]: row for row in self.data.get("people", [])}
+        self.rank = {pid: i + 1 for i, pid in enumerate(self.data.get("power_ranking", []))}
+        self.dmu: list[str] = self.data.get("decision_unit", account.decision_unit)
+        self.names = {m.id: m.name for m in [*account.team, *account.competitors, *account.people]}
+        self.titles = {p.id: p.title for p in account.people}
+        self.roles = {p.id: [r.value for r in p.roles] for p in account.people}
+        self.closest = _closest_members(account)
+        self.promised, self.toucher = _touch_notes(account, self.today)
+
+    def name(self, pid: str | None) -> str:
+        return self.names.get(pid, pid) if pid else "(unassigned)"
+
+    def label(self, pid: str) -> str:
+        title = self.titles.get(pid)
+        return f"{self.name(pid)} ({title})" if title else self.name(pid)
+
+    def why_key(self, pid: str) -> str:
+        """Why this person matters, in a seller's words."""
+        if pid in self.dmu:
+            return "in the decision unit"
+        if pid in self.rank:
+            return f"#{self.rank[pid]} by real power"
+        return "a key person"
+
+    def lead(self) -> str | None:
+        """Our account lead: the key account manager, else the first team member."""
+        team = self.account.team
+        for member in team:
+            role = f"{member.role or ''} {member.title or ''}".lower()
+            if "key_account" in role or "key account" in role or "kam" in role.split():
+                return member.id
+        return team[0].id if team else None
+
+    def owner(self, pid: str) -> str | None:
+        """Who on our team acts on ``pid``: the closest relationship, else whoever
+        touched them last, else the lead."""
+        closest = self.closest.get(pid)
+        return closest[0] if closest else self.toucher.get(pid) or self.lead()
+
+    def by(self, days: int) -> str:
+        """The deadline ``days`` from today, never after a close date still ahead."""
+        deadline = self.today + dt.timedelta(days=days)
+        if self.close and self.close >= self.today:
+            deadline = min(deadline, self.close)
+        return deadline.isoformat()
+
+
+def _closest_members(account: Account) -> dict[str, tuple[str, float]]:
+    """Each person's closest team member and that relationship's strength (ties by member id)."""
+    closest: dict[str, tuple[str, float]] = {}
+    for rel in sorted(account.relationships, key=lambda r: (-r.value, r.member)):
+        closest.setdefault(rel.person, (rel.member, rel.value))
+    return closest
+
+
+def _touch_notes(account: Account, today: dt.date) -> tuple[dict[str, str], dict[str, str]]:
+    """Per person, up to ``today``: the latest next step we promised, and who on our team touched them last."""
+    promised: dict[str, str] = {}
+    toucher: dict[str, str] = {}
+    for touch in sorted((t for t in account.touches if t.date <= today), key=lambda t: t.date):
+        for pid in touch.people:
+            if touch.next_step:
+                promised[pid] = touch.next_step
+            if touch.member:
+                toucher[pid] = touch.member
+    return promised, toucher
+
+
+def _closeness_text(value: float) -> str:
+    if value >= 1 - 1e-9:
+        label = "velcro"
+    elif value >= COVERED - 1e-9:
+        label = "zipper"
+    else:
+        label = "clip"
+    return f"{label} ({value:.2f})"
+
+
+def _stance_text(stance: Any) -> str:
+    if stance is None:
+        return "n/a"
+    return f"{stance:+.2f}" if isinstance(stance, (int, float)) else str(stance)
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value)
+
+
+def _names(facts: _Facts, ids: list[str], limit: int | None = None, more: bool = True) -> str:
+    shown = [facts.name(pid) for pid in ids[:limit]]
+    rest = len(ids) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 and more else "")
+
+
+def _path_text(facts: _Facts, path: list[str]) -> str:
+    return " → ".join(facts.name(pid) for pid in path)
+
+
+def _reasons(reasons: Any) -> str:
+    if isinstance(reasons, str):
+        return reasons
+    return "; ".join(str(r) for r in reasons or [])
+
+
+# --- the action list -------------------------------------------------------------------
+
+
+def _item(facts: _Facts, kind: str, member: str | None, person: str, action: str, by: str, why: str) -> dict:
+    return {
+        "member": member,
+        "member_name": facts.name(member),
+        "person": person,
+        "person_name": facts.name(person),
+        "action": action,
+        "by": by,
+        "why": why,
+        "kind": kind,
+    }
+
+
+def _introductions(facts: _Facts) -> list[dict]:
+    items = []
+    for entry in facts.data.get("uncovered_decision_makers", []):
+        pid, path = entry["id"], entry.get("path") or []
+        name = facts.name(pid)
+        why = f"{name} is {facts.why_key(pid)} and no one on our team is close (zipper or closer)"
+        if len(path) >= 3:
+            member = path[0]
+            via = f" (via {_names(facts, path[2:-1])})" if len(path) > 3 else ""
+            action = f"Ask {facts.name(path[1])} to introduce you to {name}{via}"
+            why += f"; warm path {_path_text(facts, path)} (strength {entry.get('path_strength', 0):.2f})"
+        elif len(path) == 2:
+            member = path[0]
+            action = f"Deepen the relationship with {name}: a one-to-one meeting on their priorities"
+            why += f"; {facts.name(member)} knows them only in passing"
+        else:
+            member = facts.lead()
+            action = f"Find a way in to {name}: ask our coach who {name} listens to"
+            why += "; no warm path through anyone we know"
+        items.append(_item(facts, "introduction", member, pid, action, facts.by(SOON_DAYS), why + "."))
+    return items
+
+
+def _follow_ups(facts: _Facts, introduced: set[str]) -> list[dict]:
+    items = []
+    for entry in facts.data.get("follow_ups", []):
+        pid, status, days = entry["id"], entry.get("status"), entry.get("days_since")
+        name = facts.name(pid)
+        promised = facts.promised.get(pid)
+        follow = f"Follow up with {name}" + (f": {promised}" if promised else "")
+        if status == "never" and pid not in introduced:
+            action, by = f"First meeting with {name}", facts.by(URGENT_DAYS)
+            why = f"No touch logged with {name}, who is {facts.why_key(pid)}."
+        elif status == "overdue":
+            action, by = follow, facts.by(URGENT_DAYS)
+            why = f"Last touch {days} days ago ({entry.get('last_touch')}): the 2–3 week rhythm is broken."
+        elif status == "due":
+            action, by = follow, facts.by(OVERDUE_AFTER - int(days or 0))
+            why = f"Last touch {days} days ago: the next one keeps the 2–3 week rhythm."
+        else:
+            continue
+        items.append(_item(facts, "follow_up", facts.owner(pid), pid, action, by, why))
+    return items
+
+
+def _coach_tests(facts: _Facts) -> list[dict]:
+    """Test the strongest candidate who is not a confirmed coach yet."""
+    for entry in facts.data.get("coach_candidates", []):
+        pid = entry["id"]
+        if entry.get("confirmed") or Role.coach.value in facts.roles.get(pid, []):
+            continue
+        name = facts.name(pid)
+        action = f"Test {name} as a coach: share our plan and ask how the decision will really be made"
+        why = f"Best coach candidate: {_reasons(entry.get('reasons'))}."
+        return [_item(facts, "coach", facts.owner(pid), pid, action, facts.by(SOON_DAYS), why)]
+    return []
+
+
+def _risk_action(facts: _Facts, kind: str, pid: str, others: list[str]) -> str | None:
+    """What to do about one risk around ``pid``; None when another action already answers it."""
+    name = facts.name(pid)
+    if kind == "opponent":
+        return f"Find out what {name} objects to; win over the people they listen to"
+    if kind == "competitor_tie":
+        rival = facts.name(others[0]) if others else "the competitor"
+        return f"Counter {rival}'s hold on {name}: build a senior relationship of our own"
+    if kind == "single_threaded":
+        return f"Bring a second person from our team to {name}"
+    if kind == "unknown_stance":
+        return f"Find out where {name} stands on our bid"
+    if kind == "powerless_champion":
+        return f"Ask {name} to introduce us to the people who decide"
+    if kind in ("uncovered", "no_support"):  # the introductions and the forecast's moves answer these
+        return None
+    return f"Plan how to handle the risk around {name}"
+
+
+def _risk_actions(facts: _Facts) -> list[dict]:
+    items = []
+    for risk in facts.data.get("risks", []):
+        kind, ids = risk.get("kind", ""), risk.get("ids", [])
+        people = [pid for pid in ids if pid in facts.rows]
+        others = [pid for pid in ids if pid not in facts.rows]  # our team, competitors
+        for pid in people if kind == "unknown_stance" else people[:1]:
+            action = _risk_action(facts, kind, pid, others)
+            if action:
+                items.append(_item(facts, "risk", facts.owner(pid), pid, action, facts.by(SOON_DAYS), risk.get("message", "")))
+    return items
+
+
+def _win_over(facts: _Facts) -> list[dict]:
+    items = []
+    for move in (facts.data.get("forecast") or {}).get("next_best_moves", [])[:3]:
+        pid, gain = move["id"], move.get("gain", 0)
+        if gain > 0:
+            name = facts.name(pid)
+            action = f"Win {name} over: address their concerns and show what they gain"
+            why = f"Winning {name} over would raise the decision unit's forecast support by {gain:+.2f}"
+            why += f" ({_reasons(move.get('reasons'))})." if move.get("reasons") else "."
+            items.append(_item(facts, "win_over", facts.owner(pid), pid, action, facts.by(SOON_DAYS), why))
+    return items
+
+
+def action_items(account: Account, result: Any) -> list[dict]:
+    """The bid team's action list, soonest first.
+
+    Each item is ``{member, person, action, by, why}`` (ids and an ISO date) plus
+    ``member_name``, ``person_name`` and ``kind``: an ``introduction`` to each
+    uncovered decision maker along the warm path, a ``follow_up`` for each key
+    person never met (unless introduced), overdue or due, a ``coach`` test, an
+    answer to each ``risk``, and the forecast's next best moves (``win_over``).
+    ``member`` is who on our team acts: the opener of the warm path, else the
+    team member closest to the person, else whoever touched them last, else our
+    key account manager. ``by`` is never after an opportunity close date still ahead.
+    ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
+    """
+    facts = _Facts(account, result)
+    items = _introductions(facts)
+    items += _follow_ups(facts, {item["person"] for item in items})
+    items += _coach_tests(facts) + _risk_actions(facts) + _win_over(facts)
+    order = {kind: i for i, kind in enumerate(ACTION_KINDS)}
+    last = len(facts.rank) + 1
+    return sorted(items, key=lambda i: (i["by"], order[i["kind"]], facts.rank.get(i["person"], last), i["person"]))
+
+
+# --- the sections ------------------------------------------------------------------------
+
+
+def _summary(facts: _Facts, actions: list[dict]) -> Section:
+    account, data = facts.account, facts.data
+    lines = [f"{account.name}" + (f" ({account.account.industry})" if account.account.industry else "") + f", as of {facts.today.isoformat()}."]
+    opportunity = account.opportunity
+    if opportunity:
+        text = f"Opportunity: {opportunity.name}"
+        if opportunity.value is not None:
+            text += f", {opportunity.value:,.0f} {opportunity.currency or ''}".rstrip()
+        if opportunity.stage:
+            text += f", stage {opportunity.stage}"
+        if facts.close:
+            text += f", closing {facts.close.isoformat()} ({(facts.close - facts.today).days} days away)"
+        lines.append(text + ".")
+    covered = [pid for pid in facts.dmu if facts.closest.get(pid, ("", 0))[1] >= COVERED - 1e-9]
+    depth = data.get("relationship_depth") or {}
+    follow = [f for f in data.get("follow_ups", []) if f.get("status") in ("never", "overdue", "due")]
+    rows = [
+        ["Decision unit", f"{len(facts.dmu)} people; {len(covered)} covered at zipper or closer" + (f": {_names(facts, covered)}" if covered else "")],
+        ["Relationship depth", f"{depth.get('tier', 'unknown')}: {_reasons(depth.get('reasons'))}".rstrip(": ")],
+        ["Real power (top 3)", _names(facts, data.get("power_ranking", []), 3, more=False)],
+        ["Hidden power holders", _names(facts, [h["id"] for h in data.get("hidden_power", [])], 5) or "none"],
+        ["Coach candidates", _names(facts, [c["id"] for c in data.get("coach_candidates", [])], 3) or "none"],
+        ["Uncovered decision makers", str(len(data.get("uncovered_decision_makers", [])))],
+        ["Follow-ups due or overdue", str(len(follow))],
+        ["Risks", str(len(data.get("risks", [])))],
+    ]
+    if data.get("forecast"):
+        rows.append(["Forecast support", f"{_stance_text(data['forecast'].get('support'))} (−1 against us … +1 for us)"])
+    rows.append(["Actions", f"{len(actions)} (see the action list)"])
+    return Section("summary", "Summary", [*(Para(line) for line in lines), Table(["", ""], rows)])
+
+
+def _decision_unit(facts: _Facts) -> Section:
+    settled = (facts.data.get("forecast") or {}).get("members", {})
+    status = {f["id"]: f.get("status", "") for f in facts.data.get("follow_ups", [])}
+    headers = ["Person", "Title", "Roles", "Stance", "Power rank", "Closest on our team", "Coverage", "Follow-up"]
+    if settled:
+        headers.append("Settled opinion")
+    rows = []
+    for pid in facts.dmu:
+        closest = facts.closest.get(pid)
+        strength = closest[1] if closest else 0.0
+        row = [
+            facts.name(pid),
+            facts.titles.get(pid) or "",
+            ", ".join(facts.roles.get(pid, [])),
+            _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")),
+            str(facts.rank.get(pid, "")),
+            f"{facts.name(closest[0])}, {_closeness_text(strength)}" if closest else "nobody",
+            "covered" if strength >= COVERED - 1e-9 else ("thin" if closest else "uncovered"),
+            status.get(pid, ""),
+        ]
+        if settled:
+            row.append(_stance_text(settled[pid]) if pid in settled else "")
+        rows.append(row)
+    blocks: list = [Table(headers, rows)]
+    coverage = (facts.data.get("relationship_depth") or {}).get("coverage") or {}
+    if coverage:
+        matrix = [
+            [facts.name(member)] + [_closeness_text(strengths[d]) if strengths.get(d) else "–" for d in facts.dmu]
+            for member, strengths in coverage.items()
+        ]
+        blocks += [Heading("Coverage: our team × the decision unit"), Table(["Our team"] + [facts.name(d) for d in facts.dmu], matrix)]
+    channels = facts.data.get("influence_channels") or {}
+    listens = []
+    for dm in facts.dmu:
+        sources = channels.get(dm) or []
+        if sources:
+            parts = [
+                f"{facts.name(s['id'])} ({s.get('strength', 0):.2f}, {'we can reach them' if s.get('reachable') else 'out of our reach'})"
+                for s in sources[:3]
+            ]
+            listens.append(f"{facts.name(dm)} listens most to " + "; ".join(parts))
+    if listens:
+        blocks += [Heading("Who each decision maker listens to"), Bullets(listens)]
+    return Section("decision-unit", "Decision unit and coverage", blocks)
+
+
+def _power(facts: _Facts) -> Section:
+    ranking = facts.data.get("power_ranking", [])
+    rows = []
+    for pid in ranking[:POWER_ROWS]:
+        row = facts.rows.get(pid, {})
+        rows.append([
+            str(facts.rank[pid]), facts.name(pid), facts.titles.get(pid) or "", str(row.get("level", "")),
+            _number(row.get("influence", "")), _number(row.get("formal", "")), _number(row.get("brokerage", "")),
+            CATEGORY_TEXT.get(row.get("category", ""), row.get("category", "")),
+        ])
+    blocks: list = [
+        Para("Real power is who is listened to by whom, through informal channels and formal lines; "
+             "formal position comes from the title and reporting lines alone."),
+        Table(["Rank", "Person", "Title", "Level", "Influence", "Formal", "Brokerage", "Category"], rows),
+    ]
+    if len(ranking) > POWER_ROWS:
+        blocks.append(Para(f"… and {len(ranking) - POWER_ROWS} more people (the full list: ig analyze)."))
+    for key, title in (("hidden_power", "Hidden power holders: more say than their title"),
+                       ("figureheads", "Figureheads: more title than say")):
+        entries = facts.data.get(key, [])
+        blocks += [Heading(title), Bullets([f"{facts.label(e['id'])}: {_reasons(e.get('reasons'))}" for e in entries] or ["None."])]
+    return Section("power", "Power versus title", blocks)
+
+
+def _coaches(facts: _Facts) -> Section:
+    rows = []
+    for i, entry in enumerate(facts.data.get("coach_candidates", [])[:LIST_ROWS], 1):
+        pid = entry["id"]
+        confirmed = entry.get("confirmed") or Role.coach.value in facts.roles.get(pid, [])
+        rows.append([
+            str(i), facts.name(pid) + (" (confirmed coach)" if confirmed else ""), facts.titles.get(pid) or "",
+            _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _number(entry.get("score", "")),
+            _reasons(entry.get("reasons")),
+        ])
+    if not rows:
+        return Section("coaches", "Coach candidates", [Para("No coach candidate yet: nobody favourable with a relationship to our team.")])
+    return Section("coaches", "Coach candidates", [Table(["#", "Person", "Title", "Stance", "Score", "Why"], rows)])
+
+
+def _uncovered(facts: _Facts) -> Section:
+    rows = []
+    for entry in facts.data.get("uncovered_decision_makers", []):
+        pid, path = entry["id"], entry.get("path") or []
+        rows.append([
+            facts.name(pid), facts.titles.get(pid) or "", facts.why_key(pid),
+            _path_text(facts, path) if path else "no warm path",
+            f"{entry['path_strength']:.2f}" if path and entry.get("path_strength") is not None else "",
+        ])
+    if not rows:
+        return Section("uncovered", "Uncovered decision makers", [Para("Every decision maker is covered by someone on our team at zipper strength or closer.")])
+    return Section("uncovered", "Uncovered decision makers", [
+        Para("Nobody on our team is closer than clip to these people. The warm path is the strongest chain of "
+             "introductions from our team (the product of the strengths along it)."),
+        Table(["Person", "Title", "Why they matter", "Warm path", "Path strength"], rows),
+    ])
+
+
+def _dynamics(facts: _Facts) -> Section:
+    groups = [f for f in facts.data.get("factions", []) if len(f) > 1]
+    blocks: list = [Heading("Factions (who sticks together)")]
+    blocks.append(Bullets([f"Faction {i} ({len(f)} people): {_names(facts, f, FACTION_NAMES)}" for i, f in enumerate(groups, 1)] or ["No factions found."]))
+    departments = {d.id: d.name or d.id for d in facts.account.departments}
+    rows = [
+        [departments.get(r["a"], r["a"]), departments.get(r["b"], r["b"]), r.get("kind", ""), _number(r.get("strength", ""), 2), r.get("source", "")]
+        for r in facts.data.get("department_relations", [])
+    ]
+    blocks.append(Heading("Department dynamics"))
+    blocks.append(Table(["Department", "Department", "Relation", "Strength", "Source"], rows) if rows else Para("No alliances or rivalries known."))
+    return Section("dynamics", "Factions and department dynamics", blocks)
+
+
+def _follow_up_section(facts: _Facts) -> Section:
+    entries = facts.data.get("follow_ups", [])
+    pending = [f for f in entries if f.get("status") in ("never", "overdue", "due")]
+    rows = []
+    for entry in pending:
+        rows.append([
+            facts.name(entry["id"]), entry.get("status", ""), str(entry.get("touches", "")), entry.get("last_touch") or "–",
+            "" if entry.get("days_since") is None else str(entry["days_since"]), entry.get("next_step") or "",
+        ])
+    blocks: list = [Para(f"{len(entries) - len(pending)} of {len(entries)} key people are on a 2–3 week rhythm; "
+                         "deals this size close after the 4th to 11th follow-up.")]
+    if rows:
+        blocks.append(Table(["Person", "Status", "Touches", "Last touch", "Days since", "Open next step"], rows))
+    return Section("follow-ups", "Follow-ups due", blocks)
+
+
+def _risk_section(facts: _Facts) -> Section:
+    rows = [[r.get("kind", "").replace("_", " "), _names(facts, r.get("ids", [])), r.get("message", "")] for r in facts.data.get("risks", [])]
+    return Section("risks", "Risks", [Table(["Risk", "Who", "What it means"], rows) if rows else Para("No risks flagged.")])
+
+
+def _forecast(facts: _Facts) -> Section | None:
+    forecast = facts.data.get("forecast")
+    if not forecast:
+        return None
+    text = "If stances spread through the influence network, the decision unit settles at " \
+        f"{_stance_text(forecast.get('support'))} (−1 against us … +1 for us)"
+    if forecast.get("initial_support") is not None:
+        text += f"; today's stances average {_stance_text(forecast['initial_support'])}"
+    blocks: list = [Para(text + ".")]
+    members = forecast.get("members") or {}
+    if members:
+        blocks.append(Table(["Decision maker", "Stance now", "Settled opinion"], [
+            [facts.name(pid), _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _stance_text(value)]
+            for pid, value in members.items()
+        ]))
+    moves = forecast.get("next_best_moves") or []
+    if moves:
+        blocks += [Heading("Next best moves: whom to win over"), Table(["Person", "Title", "Support gain if they become a champion", "Why"], [
+            [facts.name(m["id"]), facts.titles.get(m["id"]) or "", f"{m.get('gain', 0):+.3f}", _reasons(m.get("reasons"))]
+            for m in moves[:LIST_ROWS]
+        ])]
+    return Section("forecast", "Forecast", blocks)
+
+
+def _actions(actions: list[dict]) -> Section:
+    rows = [[str(i), a["member_name"], a["person_name"], a["action"], a["by"], a["why"]] for i, a in enumerate(actions, 1)]
+    if not rows:
+        return Section("actions", "Action list", [Para("Nothing urgent: every key person is covered and on rhythm.")])
+    return Section("actions", "Action list", [Table(["#", "Who (our team)", "Whom", "What", "By", "Why"], rows)])
+
+
+def plan_sections(account: Account, result: Any) -> list[Section]:
+    """The account plan as sections of plain text, in bid-review order."""
+    facts = _Facts(account, result)
+    actions = action_items(account, result)
+    sections = [
+        _summary(facts, actions), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
+        _dynamics(facts), _follow_up_section(facts), _risk_section(facts), _forecast(facts), _actions(actions),
+    ]
+    return [s for s in sections if s is not None]
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _title(account: Account) -> str:
+    return f"Account plan: {account.name}"
+
+
+def _subtitle(account: Account, result: Any) -> str:
+    facts = _Facts(account, result)
+    opportunity = account.opportunity
+    parts = [opportunity.name] if opportunity else []
+    return " · ".join(parts + [f"as of {facts.today.isoformat()}"])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
+
+
+def md_text(text: Any) -> str:
+    """Text that Markdown shows as typed, on one line: markup characters escaped
+    (``|`` cannot end a table cell, ``<`` cannot start HTML), newlines become spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _md_block(block: Para | Heading | Bullets | Table) -> str:
+    if isinstance(block, Para):
+        return md_text(block.text)
+    if isinstance(block, Heading):
+        return f"### {md_text(block.text)}"
+    if isinstance(block, Bullets):
+        return "\n".join(f"- {md_text(item)}" for item in block.items)
+    lines = ["| " + " | ".join(md_text(h) for h in block.headers) + " |", "|" + "---|" * len(block.headers)]
+    lines += ["| " + " | ".join(md_text(cell) for cell in row) + " |" for row in block.rows]
+    return "\n".join(lines)
+
+
+def _render_md(account: Account, result: Any, sections: list[Section]) -> str:
+    parts = [f"# {md_text(_title(account))}", f"_{md_text(_subtitle(account, result))}_"]
+    for section in sections:
+        parts.append(f"## {md_text(section.title)}")
+        parts += [_md_block(block) for block in section.blocks]
+    return "\n\n".join(parts) + "\n"
+
+
+def _html_block(block: Para | Heading | Bullets | Table) -> str:
+    e = html.escape
+    if isinstance(block, Para):
+        return f"<p>{e(block.text)}</p>"
+    if isinstance(block, Heading):
+        return f"<h3>{e(block.text)}</h3>"
+    if isinstance(block, Bullets):
+        return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>"
+    head = "".join(f"<th>{e(h)}</th>" for h in block.headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in block.rows)
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+_CSS = """
+:root { color-scheme: light; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+       color: #1d2430; background: #fff; max-width: 1180px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+.subtitle { color: #566070; margin: 0 0 16px; }
+nav { display: flex; flex-wrap: wrap; gap: 4px 16px; border: 1px solid #d8dde5; border-radius: 6px;
+      padding: 8px 14px; margin-bottom: 20px; }
+nav a { color: #1f5fbf; text-decoration: none; white-space: nowrap; }
+h2 { font-size: 19px; border-bottom: 2px solid #1f5fbf; padding-bottom: 3px; margin-top: 30px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; }
+th, td { border: 1px solid #d8dde5; padding: 4px 7px; text-align: left; vertical-align: top; }
+th { background: #eef2f8; }
+#summary td:first-child { font-weight: 600; width: 220px; }
+#summary thead { display: none; }
+#actions td:nth-child(5), #follow-ups td:nth-child(4) { white-space: nowrap; }
+.map { width: 100%; height: 760px; border: 1px solid #d8dde5; border-radius: 6px; }
+.print-note { display: none; }
+footer { color: #778; font-size: 12px; margin-top: 30px; }
+@media print {
+  @page { size: A4 landscape; margin: 14mm; }
+  body { max-width: none; padding: 0; font-size: 11px; color: #000; background: #fff; }
+  nav { display: none; }
+  th { background: none; }
+  h2 { break-after: avoid; page-break-after: avoid; border-color: #000; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+  section { break-inside: auto; }
+  #actions, #map { break-before: page; page-break-before: always; }
+  .map { height: 170mm; }
+  .print-note { display: block; }
+  a { color: #000; }
+}
+"""
+
+
+def _render_html(account: Account, result: Any, sections: list[Section], map_html: str | None) -> str:
+    e = html.escape
+    nav = "".join(f'<a href="#{s.key}">{e(s.title)}</a>' for s in sections)
+    body = [f'<section id="{s.key}"><h2>{e(s.title)}</h2>' + "".join(_html_block(b) for b in s.blocks) + "</section>" for s in sections]
+    if map_html is not None:
+        nav += '<a href="#map">Influence map</a>'
+        # srcdoc keeps the map's own page (scripts and styles) apart from the
+        # report's, in the same single file; the sandbox lets its scripts run only there.
+        body.append(
+            '<section id="map"><h2>Influence map</h2>'
+            '<p class="print-note">The map is interactive: open this file in a browser to explore it.</p>'
+            f'<iframe class="map" title="Influence map" sandbox="allow-scripts" srcdoc="{e(map_html, quote=True)}"></iframe></section>'
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(_title(account))}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{e(_title(account))}</h1><p class=\"subtitle\">{e(_subtitle(account, result))}</p></header>"
+        f"<nav>{nav}</nav>{''.join(body)}"
+        "<footer>Made with influence-graph.</footer></body></html>\n"
+    )
+
+
+def _map_html(account: Account, result: Any) -> str:
+    from ..viz import influence_map
+
+    return influence_map(account, result).generate_html()
+
+
+def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True) -> str:
+    """The account plan as ``"html"`` (self-contained, printable, the influence map
+    embedded unless ``include_map`` is false) or ``"md"`` (Markdown).
+
+    ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
+    """
+    if fmt not in ("html", "md"):
+        raise InfluenceGraphError(f"unknown report format {fmt!r}; use 'html' or 'md'")
+    sections = plan_sections(account, result)
+    if fmt == "md":
+        return _render_md(account, result, sections)
+    return _render_html(account, result, sections, _map_html(account, result) if include_map else None)

@@ -1,0 +1,401 @@
+"""The Neo4j store, on the official ``neo4j`` driver (the only module that imports it).
+
+Every statement is read by name from ``cypher/`` (see :mod:`.cypher`) and sent
+with parameters; no user string is ever formatted into Cypher text. Saving runs
+in one managed write transaction (the driver retries transient failures): check
+the revision, delete the account's nodes, write each section with one
+``UNWIND $rows`` statement per batch, move the revision on. Loading, listing and
+queries run in managed read transactions. Every node carries ``account``, so
+accounts never mix. The graph model is drawn in ``cypher/README.md``.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from ..model import Account, AccountNotFound, StoreError, parse_account
+from ..model.account import Closeness, StanceLabel, stance_value
+from .base import AccountSummary, Store, check_account_id
+from .cypher import Statement, named_query, schema_statements, store_statement
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+BATCH_SIZE = 1000
+# Written in this order (nodes before the relationships between them).
+WRITES = (
+    "create_departments",
+    "create_department_parents",
+    "create_people",
+    "create_memberships",
+    "create_reporting_lines",
+    "create_channels",
+    "create_department_relations",
+    "create_team",
+    "create_relationships",
+    "create_competitors",
+    "create_competitor_relationships",
+    "create_touches",
+    "create_touch_members",
+    "create_touch_people",
+    "create_opportunity",
+    "create_decision_unit",
+)
+CLEARS = (
+    "delete_departments",
+    "delete_people",
+    "delete_team",
+    "delete_competitors",
+    "delete_touches",
+    "delete_opportunity",
+)
+SECTIONS = (
+    "departments",
+    "people",
+    "channels",
+    "department_relations",
+    "team",
+    "relationships",
+    "competitors",
+    "competitor_relationships",
+    "touches",
+    "opportunity",
+)
+# Properties the store adds for scoping, ordering and querying; not account fields.
+_INTERNAL = {"account", "seq", "stance_value", "in_decision_unit"}
+_CONTACT = "contact_"
+_QUERY_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+# The driver logs each retry and routing failure; our one-line StoreError says it
+# all, so keep its log records from reaching the terminal unless someone asks.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+# -- account -> rows ------------------------------------------------------------------
+
+
+def _node(data: dict[str, Any], account_id: str, seq: int, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    props = {k: v for k, v in data.items() if k not in drop and v is not None}
+    return {**props, "account": account_id, "seq": seq}
+
+
+def _closeness(item: Any, seq: int) -> dict[str, Any]:
+    props: dict[str, Any] = {"strength": item.value, "seq": seq}
+    if isinstance(item.strength, Closeness):
+        props["closeness"] = item.strength.value
+    if item.notes is not None:
+        props["notes"] = item.notes
+    return props
+
+
+def account_rows(account: Account) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every ``create_*`` statement for ``account``, by statement name.
+
+    Node rows are property maps (``account`` and the file order ``seq`` added);
+    relationship rows name their two ends and carry ``props``.
+    """
+    aid = account.id
+    data = account.to_data()
+    dmu = set(account.decision_unit)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in WRITES}
+    for seq, d in enumerate(data.get("departments", [])):
+        rows["create_departments"].append(_node(d, aid, seq, ("parent",)))
+        if d.get("parent"):
+            rows["create_department_parents"].append({"id": d["id"], "parent": d["parent"]})
+    for seq, (d, person) in enumerate(zip(data.get("people", []), account.people)):
+        row = _node(d, aid, seq, ("department", "reports_to", "contact"))
+        row.update({_CONTACT + key: value for key, value in person.contact.items()})
+        stance = person.stance
+        row["stance"] = stance.value if isinstance(stance, StanceLabel) else stance
+        row["stance_value"] = stance_value(stance)
+        row["in_decision_unit"] = person.id in dmu
+        rows["create_people"].append(row)
+        if person.department:
+            rows["create_memberships"].append({"person": person.id, "department": person.department})
+        if person.reports_to:
+            rows["create_reporting_lines"].append({"person": person.id, "boss": person.reports_to})
+    for seq, c in enumerate(account.channels):
+        props = {"kind": c.kind.value, "strength": c.strength, "mutual": c.mutual, "seq": seq}
+        if c.evidence is not None:
+            props["evidence"] = c.evidence
+        rows["create_channels"].append({"source": c.source, "target": c.target, "props": props})
+    for seq, r in enumerate(account.department_relations):
+        props = {"kind": r.kind.value, "strength": r.strength, "seq": seq}
+        if r.evidence is not None:
+            props["evidence"] = r.evidence
+        rows["create_department_relations"].append({"a": r.a, "b": r.b, "props": props})
+    rows["create_team"] = [_node(d, aid, seq) for seq, d in enumerate(data.get("team", []))]
+    for seq, r in enumerate(account.relationships):
+        since = r.since.isoformat() if r.since else None
+        rows["create_relationships"].append(
+            {"member": r.member, "person": r.person, "since": since, "props": _closeness(r, seq)}
+        )
+    rows["create_competitors"] = [_node(d, aid, seq) for seq, d in enumerate(data.get("competitors", []))]
+    for seq, r in enumerate(account.competitor_relationships):
+        rows["create_competitor_relationships"].append(
+            {"competitor": r.competitor, "person": r.person, "props": _closeness(r, seq)}
+        )
+    for seq, d in enumerate(data.get("touches", [])):
+        props = _node(d, aid, seq, ("date", "next_date", "member", "people"))
+        rows["create_touches"].append({"props": props, "date": d["date"], "next_date": d.get("next_date")})
+        if d.get("member"):
+            rows["create_touch_members"].append({"seq": seq, "member": d["member"]})
+        for position, person in enumerate(d.get("people", [])):
+            rows["create_touch_people"].append({"seq": seq, "person": person, "position": position})
+    if "opportunity" in data:
+        o = data["opportunity"]
+        props = {k: v for k, v in o.items() if k != "close_date"} | {"account": aid}
+        rows["create_opportunity"].append({"props": props, "close_date": o.get("close_date")})
+        rows["create_decision_unit"] = [{"person": pid} for pid in account.decision_unit]
+    return rows
+
+
+# -- records -> account ---------------------------------------------------------------
+
+
+def _clean(props: dict[str, Any], *drop: str) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in _INTERNAL and k not in drop and v is not None}
+
+
+def _with(props: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**props, **{k: v for k, v in extra.items() if v is not None}}
+
+
+def _closeness_data(props: dict[str, Any], **ends: Any) -> dict[str, Any]:
+    strength = props.get("closeness", props["strength"])
+    return _with(_clean(props, "closeness", "strength", "since"), **ends, strength=strength)
+
+
+def account_data(head: dict[str, Any], sections: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Plain account data in file form from the records of the ``load_*`` statements."""
+    people = []
+    for r in sections["people"]:
+        props = _clean(r["props"])
+        contact = {k[len(_CONTACT):]: props.pop(k) for k in list(props) if k.startswith(_CONTACT)}
+        people.append(
+            _with(props, department=r["department"], reports_to=r["reports_to"], contact=contact or None)
+        )
+    touches = []
+    for r in sections["touches"]:
+        ids = [pid for _, pid in sorted(r["people"])]
+        touches.append(
+            _with(_clean(r["props"], "date", "next_date"), date=r["date"], next_date=r["next_date"],
+                  member=r["member"], people=ids or None)
+        )
+    data: dict[str, Any] = {
+        "account": _with({}, id=head["id"], name=head["name"], industry=head["industry"], notes=head["notes"]),
+        "departments": [_with(_clean(r["props"]), parent=r["parent"]) for r in sections["departments"]],
+        "people": people,
+        "channels": [{"from": r["source"], "to": r["target"], **_clean(r["props"])} for r in sections["channels"]],
+        "department_relations": [
+            {"a": r["a"], "b": r["b"], **_clean(r["props"])} for r in sections["department_relations"]
+        ],
+        "team": [_clean(r["props"]) for r in sections["team"]],
+        "relationships": [
+            _closeness_data(r["props"], member=r["member"], person=r["person"], since=r["since"])
+            for r in sections["relationships"]
+        ],
+        "competitors": [_clean(r["props"]) for r in sections["competitors"]],
+        "competitor_relationships": [
+            _closeness_data(r["props"], competitor=r["competitor"], person=r["person"])
+            for r in sections["competitor_relationships"]
+        ],
+        "touches": touches,
+    }
+    for r in sections["opportunity"]:
+        data["opportunity"] = _with(_clean(r["props"], "close_date"), close_date=r["close_date"])
+    return data
+
+
+def _plain(value: Any) -> Any:
+    """A driver value as plain Python: nodes and relationships as property dicts, temporal as native."""
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Path):
+        return [_plain(node) for node in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0] if (text or "").strip() else "no details"
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+class Neo4jStore(Store):
+    """Accounts in Neo4j at ``uri`` (``neo4j://``, ``neo4j+s://``, ``bolt://``, …)."""
+
+    def __init__(
+        self,
+        uri: str,
+        username: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = BATCH_SIZE,
+    ):
+        self.uri, self.username, self.database = uri, username or "neo4j", database or None
+        self.batch_size = batch_size
+        self.location = uri if not self.database else f"{uri} (database {self.database})"
+        auth = (self.username, password) if password is not None else None
+        with self._errors():
+            try:
+                self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            except ValueError as exc:
+                raise StoreError(f"{uri} is not a Neo4j address ({_first_line(str(exc))})") from None
+        self._schema_applied = self._connected = False
+
+    # -- plumbing -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn the driver's errors into one-line StoreErrors."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except neo4j_errors.AuthError:
+            raise StoreError(
+                f"Neo4j at {self.uri} refused the credentials of user {self.username!r} "
+                "(check NEO4J_USERNAME and NEO4J_PASSWORD)"
+            ) from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise StoreError(
+                f"cannot reach Neo4j at {self.uri} ({_first_line(str(exc))}); is the server running?"
+            ) from None
+        except neo4j_errors.CypherSyntaxError as exc:
+            raise StoreError(f"Neo4j rejected the query: {_first_line(exc.message)}") from None
+        except neo4j_errors.Neo4jError as exc:
+            raise StoreError(f"Neo4j error {exc.code}: {_first_line(exc.message)}") from None
+        except neo4j_errors.DriverError as exc:
+            raise StoreError(f"Neo4j driver error at {self.uri}: {_first_line(str(exc))}") from None
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        with self._errors():
+            if not self._connected:
+                # Fail fast on a wrong address or password, instead of retrying for a minute.
+                self._driver.verify_connectivity()
+                self._connected = True
+            with self._driver.session(database=self.database) as session:
+                yield session
+
+    def _apply_schema(self, session: neo4j.Session) -> None:
+        if not self._schema_applied:
+            for statement in schema_statements():
+                session.execute_write(_consume, statement.text, {})
+            self._schema_applied = True
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- the Store interface --------------------------------------------------------
+    def _save(self, account: Account, expected: str | None, force: bool) -> str:
+        account_id = check_account_id(account.id)
+        rows = account_rows(account)
+        with self._session() as session:
+            self._apply_schema(session)
+            return session.execute_write(self._save_work, account, rows, expected, force)
+
+    def _save_work(self, tx: neo4j.ManagedTransaction, account: Account, rows: dict, expected: str | None, force: bool) -> str:
+        aid = account.id
+        record = tx.run(store_statement("stored_revision"), {"account": aid}).single()
+        self._refuse_stale(aid, None if record is None else str(record["revision"]), expected, force)
+        for name in CLEARS:
+            tx.run(store_statement(name), {"account": aid}).consume()
+        info = account.account
+        head = {"account": aid, "name": info.name, "industry": info.industry, "notes": info.notes}
+        revision = tx.run(store_statement("save_account"), head).single()["revision"]
+        for name in WRITES:
+            for batch in _batches(rows[name], self.batch_size):
+                tx.run(store_statement(name), {"account": aid, "rows": batch}).consume()
+        return str(revision)
+
+    def _load(self, account_id: str) -> tuple[Account, str]:
+        with self._session() as session:
+            head, sections = session.execute_read(_load_work, account_id)
+        if head is None:
+            raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        data = account_data({"id": account_id, **head}, sections)
+        return parse_account(data, f"account {account_id!r} in {self.location}"), str(head["revision"])
+
+    def list(self) -> list[AccountSummary]:
+        with self._session() as session:
+            records = session.execute_read(_data, store_statement("list_accounts"), {})
+        return [AccountSummary(r["id"], r["name"], str(r["revision"])) for r in records]
+
+    def delete(self, account_id: str) -> None:
+        check_account_id(account_id)
+        with self._session() as session:
+            session.execute_write(self._delete_work, account_id)
+
+    def _delete_work(self, tx: neo4j.ManagedTransaction, account_id: str) -> None:
+        for name in CLEARS:
+            tx.run(store_statement(name), {"account": account_id}).consume()
+        if tx.run(store_statement("delete_account"), {"account": account_id}).single()["deleted"] == 0:
+            raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+
+    def query(self, cypher_or_name: str, /, **params: Any) -> pd.DataFrame:
+        """Run a named query (``cypher/<name>.cypher``) or raw Cypher, read-only.
+
+        Returns a DataFrame, one row per record; nodes come back as property
+        dicts, dates as ``datetime.date``.
+        """
+        import pandas as pd
+
+        statement = resolve_query(cypher_or_name)
+        missing = [p for p in statement.parameters if p not in params]
+        if missing:
+            needed = " ".join(f"--param {p}=…" for p in missing)
+            raise StoreError(f"query {statement.name} needs {needed}")
+        with self._session() as session:
+            keys, rows = session.execute_read(_table, statement.text, params)
+        return pd.DataFrame(rows, columns=keys)
+
+
+def resolve_query(cypher_or_name: str) -> Statement:
+    """A named query by name, or raw Cypher as an unnamed statement."""
+    text = cypher_or_name.strip()
+    if _QUERY_NAME.match(text):
+        return named_query(text)
+    return Statement("(raw Cypher)", text, "", "<command line>")
+
+
+# Transaction functions: the driver may run them more than once (retries), so
+# they only read their arguments and return plain data.
+
+
+def _consume(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> None:
+    tx.run(text, params).consume()
+
+
+def _data(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [record.data() for record in tx.run(text, params)]
+
+
+def _table(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    result = tx.run(text, params)
+    keys = list(result.keys())
+    return keys, [[_plain(v) for v in record.values()] for record in result]
+
+
+def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict | None, dict[str, list]]:
+    params = {"account": account_id}
+    head = tx.run(store_statement("load_account"), params).single()
+    if head is None:
+        return None, {}
+    sections = {name: _data(tx, store_statement(f"load_{name}"), params) for name in SECTIONS}
+    return head.data(), sections

@@ -1,0 +1,147 @@
+"""The notebook API of DESIGN §5b: ``import influence_graph as ig``."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import influence_graph as ig
+from influence_graph.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
+AS_OF = "2026-11-20"
+PEOPLE_COLUMNS = ["id", "name", "title", "level", "influence", "brokerage", "formal", "category", "coach_score", "coverage", "stance"]
+
+
+@pytest.fixture(scope="module")
+def account():
+    return ig.load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def result(account):
+    return ig.analyze(account, as_of=AS_OF)
+
+
+def test_public_api_is_pinned():
+    assert sorted(ig.__all__) == sorted([
+        "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
+        "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
+        "account_plan", "action_items", "analyze", "dump_account", "influence_map",
+        "load", "load_account", "open_store", "parse_account", "save_account",
+    ])
+    for name in ig.__all__:
+        assert getattr(ig, name) is not None, name
+    assert re.fullmatch(r"\d+\.\d+\.\d+.*", ig.__version__)
+    assert issubclass(ig.AccountFileError, ig.InfluenceGraphError)
+
+
+def test_import_is_light():
+    # `ig validate` must not pay for pandas, pyvis or the analysis on every start.
+    code = "import sys, influence_graph; print(sorted(m for m in ('pandas', 'pyvis', 'networkx') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_load_validates_and_reports_bad_files(tmp_path, account):
+    assert isinstance(account, ig.Account)
+    assert account.id == "huaxin-auto"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("account: {id: x, name: X}\npeople:\n  - {id: a, name: A, stance: happy}\n", encoding="utf-8")
+    with pytest.raises(ig.AccountFileError, match=r"bad.yaml:3: people\[a\].stance: unknown stance 'happy'"):
+        ig.load(bad)
+
+
+def test_analyze_tables_are_readable_dataframes(result, account):
+    people = result.people
+    assert isinstance(people, pd.DataFrame)
+    assert list(people.columns[: len(PEOPLE_COLUMNS)]) == PEOPLE_COLUMNS or set(PEOPLE_COLUMNS) <= set(people.columns)
+    assert len(people) == len(account.people)
+    assert people.loc["li", "name"] == account.person("li").name  # indexed by id
+    coaches = result.coach_candidates
+    assert list(coaches.columns[:2]) == ["id", "name"]  # every id shown beside its name
+    assert coaches["reasons"].map(type).eq(str).all()  # reasons read as text, not lists
+    assert coaches.loc[0, "name"] == account.person(coaches.loc[0, "id"]).name
+    uncovered = result.uncovered_decision_makers
+    assert "name" in uncovered.columns and "path_strength" in uncovered.columns
+    assert isinstance(result.relationship_depth, dict)
+    assert isinstance(result.power_ranking, list)
+
+
+def test_to_dict_is_exactly_the_cli_json(result):
+    run = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output) == result.to_dict()
+    assert result.to_dict() is not result.to_dict()  # a copy: editing it cannot change the result
+
+
+def test_analyze_accepts_a_path_and_a_what_if(account):
+    by_path = ig.analyze(str(EXAMPLE), as_of=AS_OF)
+    assert by_path.to_dict() == ig.analyze(account, as_of=AS_OF).to_dict()
+
+
+def test_reprs_are_short_summaries(account, result):
+    text = repr(account)
+    assert text.startswith("<Account Huaxin Automotive (huaxin-auto): 35 people")
+    assert "\n" not in text and len(text) < 300
+    summary = repr(result)
+    assert summary.startswith("<AnalysisResult") and "Huaxin Automotive as of 2026-11-20" in summary
+    hidden = account.person(result.to_dict()["hidden_power"][0]["id"]).name
+    assert hidden in summary
+    assert len(summary.splitlines()) < 15
+    assert "<table>" in result._repr_html_()
+
+
+def test_html_reprs_escape_user_strings():
+    evil = "<script>alert(1)</script>"
+    account = ig.parse_account({"account": {"id": "x", "name": evil}, "people": [{"id": "a", "name": evil}]})
+    assert "<script" not in account._repr_html_()
+    assert html.escape(evil) in account._repr_html_()
+    result = ig.analyze(account, as_of=AS_OF)
+    assert "<script" not in result._repr_html_() and html.escape(evil) in result._repr_html_()
+
+
+def test_influence_map_shows_inline_and_writes_one_offline_file(tmp_path, monkeypatch, account, result):
+    monkeypatch.chdir(tmp_path)  # pyvis's "local" mode would drop a lib/ folder here
+    net = ig.influence_map(account, result, path=tmp_path / "map.html")
+    written = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "Huaxin Automotive" in written and not re.search(r"<script[^>]*\bsrc=", written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+    inline = net._repr_html_()
+    # an iframe with srcdoc renders in JupyterLab, classic Notebook and VS Code alike
+    assert inline.startswith("<iframe") and 'srcdoc="' in inline
+    assert "<script" not in inline.split('srcdoc="')[0] and "<script" not in inline.split('srcdoc="')[1].split('"')[0]
+    net.write_html(tmp_path / "again.html")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == written
+
+
+def test_influence_map_analyzes_when_no_result_is_given(account, result):
+    assert ig.influence_map(account).generate_html() == ig.influence_map(account, ig.analyze(account)).generate_html()
+
+
+def test_account_plan_and_action_items(tmp_path, account, result):
+    text = ig.account_plan(account, result, fmt="md", path=tmp_path / "plan.md")
+    assert (tmp_path / "plan.md").read_text(encoding="utf-8") == text
+    assert text.startswith("# Account plan: Huaxin Automotive")
+    items = ig.action_items(account, result)
+    assert items and pd.DataFrame(items)[["member", "person", "action", "by", "why"]].notna().all().all()
+
+
+def test_open_store_round_trip_and_load_by_id(tmp_path, account):
+    store = ig.open_store(tmp_path / "accounts")
+    store.save(account)
+    assert [summary.id for summary in store.list()] == ["huaxin-auto"]
+    assert store.load("huaxin-auto") == account
+    assert ig.load("huaxin-auto", store=str(tmp_path / "accounts")) == account
+    store.delete("huaxin-auto")
+    with pytest.raises(ig.AccountNotFound):
+        store.load("huaxin-auto")
+

@@ -1,0 +1,149 @@
+"""Confidence: the batched computations agree with the one-at-a-time ones, and the
+stability shares separate clear answers from fragile ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from influence_graph import graph as g
+from influence_graph.analysis import analyze, confidence as confidence_module
+from influence_graph.analysis.coaches import coach_candidates
+from influence_graph.analysis.confidence import (
+    _Pattern,
+    batched_pagerank,
+    batched_settle,
+    confidence,
+    perturbed_samples,
+)
+from influence_graph.analysis.forecast import listening_arrays, settle
+from influence_graph.analysis.power import brokerage, influence, power_ranking
+from influence_graph.model import load_account, parse_account
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
+
+
+def graphs(account):
+    whole = g.account_graph(account)
+    return whole, g.deference_graph(whole)
+
+
+def answers(account):
+    """Everything confidence() takes, computed the ordinary way."""
+    whole, deference = graphs(account)
+    power = influence(deference)
+    broker = brokerage(g.tie_graph(whole))
+    coaches, scores = coach_candidates(whole, power, broker, account.decision_unit)
+    return deference, power, power_ranking(power, broker), coaches, scores, account.decision_unit
+
+
+def random_account(seed: int, n: int = 30, high_susceptibility: bool = False):
+    rng = np.random.default_rng(seed)
+    ids = [f"p{i}" for i in range(n)]
+    people = [
+        {"id": pid, "name": pid, "stance": round(float(rng.uniform(-1, 1)), 2),
+         "susceptibility": 1.0 if high_susceptibility else round(float(rng.uniform(0, 1)), 2),
+         **({"reports_to": ids[int(rng.integers(0, i))]} if i and rng.random() < 0.6 else {})}
+        for i, pid in enumerate(ids)
+    ]
+    channels = [{"from": a, "to": b, "kind": "advice", "strength": round(float(rng.uniform(0.1, 1)), 2)}
+                for a in ids for b in ids if a != b and rng.random() < 0.1]
+    return parse_account({"account": {"id": "r", "name": "R"}, "people": people, "channels": channels,
+                          "opportunity": {"name": "D", "decision_unit": ids[:4]}})
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_batched_pagerank_without_noise_is_networkx_pagerank(seed):
+    _, deference = graphs(random_account(seed))
+    people, listening, _ = listening_arrays(deference)
+    listening.sort_indices()
+    ranks = batched_pagerank(_Pattern(listening, np.repeat(listening.data[:, None], 3, axis=1)))
+    expected = influence(deference)
+    for column in ranks.T:
+        # networkx stops at an L1 change of n·1e-6; ours runs to 1e-10 per person.
+        np.testing.assert_allclose(column, [expected[p] for p in people], atol=2e-5)
+
+
+@pytest.mark.parametrize("high_susceptibility", [False, True])
+def test_batched_settle_matches_solving_each_sample(high_susceptibility):
+    _, deference = graphs(random_account(3, high_susceptibility=high_susceptibility))
+    people, listening, lam = listening_arrays(deference)
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    weights, stances = perturbed_samples(listening, x0, np.ones(len(people), bool), samples=8, seed=1)
+    pattern = _Pattern(listening, weights)
+    settled = batched_settle(pattern, lam, stances)
+    for k in range(8):
+        np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-7)
+
+
+def test_perturbations_stay_in_range_and_are_seeded():
+    _, deference = graphs(random_account(0))
+    people, listening, _ = listening_arrays(deference)
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    known = np.arange(len(people)) % 2 == 0
+    weights, stances = perturbed_samples(listening, x0, known, samples=300, seed=4)
+    listening.sort_indices()
+    factors = weights / listening.data[:, None]
+    assert factors.min() >= 0.5 and factors.max() <= 1.5
+    assert stances.min() >= -1 and stances.max() <= 1
+    moved = np.abs(stances - np.clip(x0, -1, 1)[:, None]).max(axis=1)
+    assert moved[known].max() <= 0.25 + 1e-12 and moved[~known].max() > 0.25
+    again, _ = perturbed_samples(listening, x0, known, samples=300, seed=4)
+    other, _ = perturbed_samples(listening, x0, known, samples=300, seed=5)
+    assert np.array_equal(weights, again) and not np.array_equal(weights, other)
+
+
+def test_without_noise_every_answer_is_certain(monkeypatch):
+    for name in ("STRENGTH_SPREAD", "STANCE_SPREAD", "UNKNOWN_STANCE_SPREAD"):
+        monkeypatch.setattr(confidence_module, name, 0.0)
+    account = random_account(7)
+    deference, power, ranking, coaches, scores, dmu = answers(account)
+    assert coaches and not coaches[0]["confirmed"]
+    result = confidence(deference, power, ranking, coaches, scores, dmu, samples=20)
+    assert [h["id"] for h in result["top_power_holders"]] == ranking[:5]
+    assert all(h["share"] == 1.0 for h in result["top_power_holders"])
+    assert result["top_coach"] == {"id": coaches[0]["id"], "share": 1.0, "alternatives": []}
+    assert result["forecast_sign"]["share"] == 1.0
+    low, high = result["forecast_sign"]["support_range"]
+    assert low == high
+
+
+def _two_advisers(adviser_strengths, stances):
+    """The CEO decides; two advisers of nearly equal weight; both advisers and the CEO have the given stances."""
+    a, b = adviser_strengths
+    return parse_account({
+        "account": {"id": "x", "name": "X"},
+        "people": [
+            {"id": "ceo", "name": "CEO", "roles": ["decision_maker"], "stance": stances[0]},
+            {"id": "a", "name": "A", "stance": stances[1]},
+            {"id": "b", "name": "B", "stance": stances[2]},
+        ],
+        "channels": [{"from": "a", "to": "ceo", "kind": "advice", "strength": a},
+                     {"from": "b", "to": "ceo", "kind": "advice", "strength": b}],
+    })
+
+
+def test_a_near_tie_is_fragile_and_a_clear_lead_is_stable():
+    deference, power, ranking, coaches, scores, dmu = answers(_two_advisers((0.52, 0.5), (0.0, 0.02, -0.02)))
+    fragile = confidence(deference, power, ranking, coaches, scores, dmu, samples=300, top=1)
+    assert fragile["top_power_holders"][0]["id"] == "a"
+    assert 0.2 < fragile["top_power_holders"][0]["share"] < 0.8  # a or b: a coin toss
+    assert 0.2 < fragile["forecast_sign"]["share"] < 0.8  # support hovers around zero
+
+    deference, power, ranking, coaches, scores, dmu = answers(_two_advisers((1.0, 0.1), ("champion", "supporter", "opponent")))
+    clear = confidence(deference, power, ranking, coaches, scores, dmu, samples=300, top=1)
+    assert clear["top_power_holders"] == [{"id": "a", "share": 1.0}]
+    assert clear["forecast_sign"]["sign"] == "positive" and clear["forecast_sign"]["share"] == 1.0
+
+
+def test_confidence_is_deterministic_and_in_the_analysis():
+    account = load_account(EXAMPLE)
+    first = analyze(account, as_of="2026-11-20").to_dict()["confidence"]
+    assert first == analyze(account, as_of="2026-11-20").to_dict()["confidence"]
+    assert first["samples"] == confidence_module.SAMPLES and first["seed"] == confidence_module.SEED
+    data = analyze(account, as_of="2026-11-20", confidence=False).to_dict()
+    assert "confidence" not in data
+    assert [h["id"] for h in first["top_power_holders"]] == data["power_ranking"][:5]
+    assert all(0 <= h["share"] <= 1 for h in first["top_power_holders"])
+    assert first["top_coach"]["id"] == data["coach_candidates"][0]["id"]

@@ -1,0 +1,187 @@
+"""Known answers from published networks, run through real accounts.
+
+Padgett's Florentine families, Krackhardt's kite and Zachary's karate club
+(shipped with NetworkX) become accounts whose ties are mutual channels;
+Krackhardt's high-tech managers (1987) become a firm with its reporting lines
+and advice channels. Everything goes through ``parse_account`` and the account
+graph views, as a user's file would.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from influence_graph import graph as g
+from influence_graph.analysis import analyze
+from influence_graph.analysis.factions import factions
+from influence_graph.analysis.power import brokerage, classify_power, formal_position, influence, power_ranking
+from influence_graph.model import Account, parse_account
+
+HIGHTECH = Path("/work/shared/data/krackhardt-hightech")
+KITE_NAMES = ["Andre", "Beverly", "Carol", "Diane", "Ed", "Fernando", "Garth", "Heather", "Ike", "Jane"]
+
+
+def slug(node) -> str:
+    return str(node).lower().replace(" ", "-").replace(".", "")
+
+
+def mutual_account(graph: nx.Graph, names=None, weight: str | None = None) -> Account:
+    """An account whose people are the graph's nodes and whose ties are mutual
+    friendship channels (strength = edge weight / the largest, or 0.5)."""
+    names = names or {n: str(n) for n in graph}
+    top = max((w for *_, w in graph.edges(data=weight, default=1)), default=1) if weight else None
+    return parse_account(
+        {
+            "account": {"id": "published", "name": "Published network"},
+            "people": [{"id": slug(names[n]), "name": names[n]} for n in graph],
+            "channels": [
+                {"from": slug(names[u]), "to": slug(names[v]), "kind": "friendship", "mutual": True,
+                 "strength": w / top if weight else 0.5}
+                for u, v, w in graph.edges(data=weight, default=1)
+            ],
+        }
+    )
+
+
+def measures(account: Account):
+    whole = g.account_graph(account)
+    power = influence(g.deference_graph(whole))
+    broker = brokerage(g.tie_graph(whole))
+    return whole, power, broker
+
+
+def test_florentine_families_medici_first_in_power_and_brokerage():
+    _, power, broker = measures(mutual_account(nx.florentine_families_graph()))
+    assert power_ranking(power, broker)[0] == "medici"
+    assert max(broker, key=broker.get) == "medici"
+    # Published betweenness (Padgett & Ansell 1993; NetworkX docs): Medici .522, Guadagni .255.
+    assert broker["medici"] == pytest.approx(0.521978, abs=1e-6)
+    assert broker["guadagni"] == pytest.approx(0.254579, abs=1e-6)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_krackhardt_kite_heather_is_the_top_broker(compiled):
+    whole, _, _ = measures(mutual_account(nx.krackhardt_kite_graph(), dict(enumerate(KITE_NAMES))))
+    broker = brokerage(g.tie_graph(whole), compiled=compiled)
+    assert max(broker, key=broker.get) == "heather"
+    # Krackhardt (1990): Heather 14 of 36 pairs, Fernando and Garth 8 1/3, Ike 8, Jane none.
+    assert broker["heather"] == pytest.approx(14 / 36)
+    assert broker["fernando"] == pytest.approx(25 / 108) == broker["garth"]
+    assert broker["ike"] == pytest.approx(8 / 36)
+    assert broker["jane"] == 0.0
+
+
+def test_krackhardt_kite_diane_the_most_connected_is_the_most_influential():
+    _, power, broker = measures(mutual_account(nx.krackhardt_kite_graph(), dict(enumerate(KITE_NAMES))))
+    assert power_ranking(power, broker)[0] == "diane"
+
+
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_karate_club_factions_respect_the_split(weight):
+    club_graph = nx.karate_club_graph()
+    account = mutual_account(club_graph, {n: f"Member {n}" for n in club_graph}, weight)
+    found = factions(g.tie_graph(g.account_graph(account)))
+    club = {slug(f"Member {n}"): data["club"] for n, data in club_graph.nodes(data=True)}
+    assert sorted(p for f in found for p in f) == sorted(club)  # everyone is in one faction
+    assert len(found) >= 2
+    for faction in found:
+        majority = Counter(club[p] for p in faction).most_common(1)[0][1]
+        assert majority / len(faction) >= 0.9, faction
+
+
+# --- Krackhardt's high-tech managers ------------------------------------------------
+
+
+def hightech_account() -> Account:
+    """The firm as an account: CEO #7, VPs #2, #14, #18, #21 each heading a
+    department, managers reporting to their department's VP; an advice channel
+    j -> i (j influences i) wherever manager i goes to j for advice."""
+    rows = list(csv.DictReader((HIGHTECH / "attributes.csv").open()))
+    advice = [[int(x) for x in line.split()] for line in (HIGHTECH / "advice.txt").read_text().splitlines() if line.strip()]
+    vp_of = {r["dept"]: r["id"] for r in rows if r["level"] == "2"}
+    titles = {"1": "CEO", "2": "Vice President", "3": "Manager"}
+    people = []
+    for r in rows:
+        boss = {"1": None, "2": "7", "3": vp_of.get(r["dept"])}[r["level"]]
+        people.append(
+            {"id": f"m{r['id']}", "name": f"Manager {r['id']}", "title": titles[r["level"]], "level": int(r["level"]),
+             "department": f"dept{r['dept']}", "reports_to": f"m{boss}" if boss else None}
+        )
+    channels = [
+        {"from": f"m{j + 1}", "to": f"m{i + 1}", "kind": "advice"}
+        for i, row in enumerate(advice) for j, asks in enumerate(row) if asks
+    ]
+    return parse_account(
+        {
+            "account": {"id": "hightech", "name": "Krackhardt high-tech managers"},
+            "departments": [{"id": f"dept{d}"} for d in range(5)],
+            "people": people,
+            "channels": channels,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def hightech():
+    account = hightech_account()
+    whole, power, broker = measures(account)
+    categories = classify_power(whole, power, formal_position(whole))
+    return account, power, broker, categories
+
+
+def test_hightech_reads_the_published_advice_in_degrees(hightech):
+    account, *_ = hightech
+    sought = Counter(ch.source for ch in account.channels)
+    assert len(account.channels) == 190
+    assert sought["m2"] == 18 == max(sought.values())
+    assert sought["m18"] == sought["m21"] == 15
+    assert sought["m1"] == sought["m7"] == 13
+    assert sought["m14"] == 10
+
+
+def test_hightech_ceo_and_three_vps_hold_the_most_power(hightech):
+    _, power, broker, _ = hightech
+    assert set(power_ranking(power, broker)[:4]) == {"m7", "m2", "m18", "m21"}
+
+
+def test_hightech_manager_6_is_hidden_power_consulted_by_the_ceo_and_two_vps(hightech):
+    # DESIGN's example. In the data, manager 6 (level 3) is sought by 10 colleagues,
+    # among them the CEO (#7) and VPs #2 and #21, which PageRank weighs heavily.
+    _, power, broker, categories = hightech
+    assert power_ranking(power, broker).index("m6") + 1 == 5
+    category, reasons = categories["m6"]
+    assert category == "hidden_power"
+    assert reasons == [
+        "ranked #5 of 21 by real influence but level 3 (Manager)",
+        "consulted by Manager 7 (CEO), Manager 2 (Vice President) and Manager 21 (Vice President)",
+        "10 of 20 colleagues turn to them",
+    ]
+    assert [p for p, (c, _) in categories.items() if c == "hidden_power"] == ["m6"]
+
+
+def test_hightech_vp_14_is_the_weakest_vp_but_not_a_figurehead(hightech):
+    # What the data supports: VP #14 is sought by 10 colleagues, fewer than any
+    # other VP (15-18), and ranks below the CEO and the other three VPs; but 10 is
+    # the firm's middle (7th-9th of 21 by advice in-degree), so #14 is in the top
+    # half by influence, not the bottom half a figurehead needs.
+    _, power, broker, categories = hightech
+    ranking = power_ranking(power, broker)
+    senior = [p for p in ranking if p in {"m7", "m2", "m14", "m18", "m21"}]
+    assert senior[-1] == "m14"
+    assert ranking.index("m14") < len(ranking) / 2
+    assert categories["m14"][0] == "aligned"
+    assert not [p for p, (c, _) in categories.items() if c == "figurehead"]
+
+
+def test_hightech_whole_analysis_agrees(hightech):
+    account, power, _, _ = hightech
+    result = analyze(account, as_of="2026-01-01").to_dict()
+    assert [h["id"] for h in result["hidden_power"]] == ["m6"]
+    assert result["figureheads"] == []
+    people = {p["id"]: p for p in result["people"]}
+    assert people["m6"]["category"] == "hidden_power"
+    assert people["m2"]["influence"] == pytest.approx(power["m2"], abs=1e-6)

@@ -1,0 +1,298 @@
+"""The account plan (``ig report``): contents, action list, escaping, offline, printable."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from influence_graph.analysis import analyze
+from influence_graph.cli import cli
+from influence_graph.model import InfluenceGraphError, load_account, parse_account
+from influence_graph.report import action_items, render_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
+AS_OF = "2026-11-20"
+SECTION_TITLES = [
+    "Summary", "Decision unit and coverage", "Power versus title", "Coach candidates",
+    "Uncovered decision makers", "Factions and department dynamics", "Follow-ups due", "Risks", "Action list",
+]
+# Anything that would make a browser fetch from the network.
+NETWORK_LOAD = re.compile(r"""(?:\b(?:src|href|action|poster)\s*=\s*["']?\s*(?:https?:)?//)|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I)
+SRCDOC = re.compile(r'srcdoc="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def example():
+    account = load_account(EXAMPLE)
+    return account, analyze(account, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def example_html(example):
+    return render_plan(*example, fmt="html")
+
+
+def _small(**changes) -> dict:
+    """A textbook account. Jiang (our KAM) is velcro with Li; Li advises Zhao (CEO,
+    DMU) whom nobody on our team knows; Su is clip with Wang (CFO, DMU), who was
+    last touched 30 days before AS_OF with a promised next step."""
+    data = {
+        "account": {"id": "acme", "name": "Acme"},
+        "people": [
+            {"id": "zhao", "name": "Zhao Ming", "title": "CEO", "roles": ["decision_maker"], "stance": "neutral"},
+            {"id": "wang", "name": "Wang Fang", "title": "CFO", "reports_to": "zhao", "roles": ["economic_buyer"]},
+            {"id": "li", "name": "Li Na", "title": "Engineer", "reports_to": "zhao", "stance": "supporter"},
+        ],
+        "channels": [{"from": "li", "to": "zhao", "kind": "advice", "strength": 0.8}],
+        "team": [
+            {"id": "jiang", "name": "Jiang Tao", "role": "key_account_manager"},
+            {"id": "su", "name": "Su Wen", "role": "solution_architect"},
+        ],
+        "relationships": [
+            {"member": "jiang", "person": "li", "strength": "velcro"},
+            {"member": "su", "person": "wang", "strength": "clip"},
+        ],
+        "touches": [
+            {"date": "2026-10-21", "member": "su", "people": ["wang"], "kind": "call", "next_step": "Send the TCO model"},
+        ],
+        "opportunity": {"name": "Platform", "close_date": "2026-11-30", "decision_unit": ["zhao", "wang"]},
+    }
+    data.update(changes)
+    return data
+
+
+def _plan_parts(page: str) -> tuple[str, str]:
+    """(the report around the map, the map page inside the srcdoc iframe)."""
+    match = SRCDOC.search(page)
+    assert match, "the HTML report embeds the map in an iframe srcdoc"
+    return page[: match.start()] + page[match.end():], html.unescape(match.group(1))
+
+
+# --- the action list on a small textbook account ---------------------------------------
+
+
+def test_action_list_introduces_follows_up_and_respects_the_close_date():
+    account = parse_account(_small())
+    items = action_items(account, analyze(account, as_of=AS_OF))
+    by_person = {}
+    for item in items:
+        assert {"member", "person", "action", "by", "why"} <= set(item)
+        by_person.setdefault((item["person"], item["kind"]), item)
+
+    intro = by_person[("zhao", "introduction")]
+    assert intro["member"] == "jiang"  # the warm path starts with Jiang, who knows Li
+    assert intro["action"] == "Ask Li Na to introduce you to Zhao Ming"
+    assert "Jiang Tao → Li Na → Zhao Ming" in intro["why"]
+    assert intro["by"] == "2026-11-30"  # two weeks out, but the opportunity closes on the 30th
+
+    follow = by_person[("wang", "follow_up")]
+    assert follow["member"] == "su"  # the closest relationship (clip) to Wang
+    assert follow["action"] == "Follow up with Wang Fang: Send the TCO model"
+    assert follow["by"] == "2026-11-27"  # overdue (30 days): within a week
+    assert "30 days" in follow["why"]
+
+    dates = [item["by"] for item in items]
+    assert dates == sorted(dates)
+
+
+def test_deadlines_are_not_capped_by_a_close_date_in_the_past():
+    data = _small()
+    data["opportunity"]["close_date"] = "2026-01-31"
+    account = parse_account(data)
+    items = action_items(account, analyze(account, as_of=AS_OF))
+    intro = next(i for i in items if i["kind"] == "introduction" and i["person"] == "zhao")
+    assert intro["by"] == "2026-12-04"
+
+
+def test_owner_without_any_relationship_is_the_last_toucher_then_the_key_account_manager():
+    data = _small(relationships=[{"member": "jiang", "person": "li", "strength": "velcro"}])
+    account = parse_account(data)
+    items = action_items(account, analyze(account, as_of=AS_OF))
+    wang = [i for i in items if i["person"] == "wang" and i["kind"] == "follow_up"]
+    assert [i["member"] for i in wang] == ["su"]  # Su made the last touch
+
+    data["touches"] = []
+    account = parse_account(data)
+    items = action_items(account, analyze(account, as_of=AS_OF))
+    first = [i for i in items if i["person"] == "wang" and i["kind"] in ("follow_up", "introduction")]
+    assert first and all(i["member"] == "jiang" for i in first)
+
+
+def test_example_action_list_names_real_people_and_our_team(example):
+    account, result = example
+    items = action_items(account, result)
+    team = {m.id for m in account.team}
+    people = {p.id for p in account.people}
+    assert len(items) >= 5
+    assert all(i["member"] in team and i["person"] in people for i in items)
+    kinds = {i["kind"] for i in items}
+    assert {"introduction", "follow_up", "coach"} <= kinds
+    # every uncovered decision maker gets an introduction
+    uncovered = {u["id"] for u in result.to_dict()["uncovered_decision_makers"]}
+    assert uncovered <= {i["person"] for i in items if i["kind"] == "introduction"}
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def test_html_report_has_every_section_and_the_map(example, example_html):
+    account, result = example
+    outside, inside = _plan_parts(example_html)
+    for title in SECTION_TITLES:
+        assert f"<h2>{html.escape(title)}</h2>" in outside
+    assert "<h2>Influence map</h2>" in outside
+    assert "vis.Network" in inside or "vis-network" in inside  # the interactive map itself
+    data = result.to_dict()
+    hidden = account.person(data["hidden_power"][0]["id"]).name
+    assert html.escape(hidden) in outside
+    assert outside.count("<tr>") > 30
+    actions = action_items(account, result)
+    action_rows = outside.split('<section id="actions">')[1].split("</section>")[0]
+    assert action_rows.count("<tr>") == len(actions) + 1  # header + one row per action
+
+
+def test_html_report_loads_nothing_from_the_network(example_html):
+    outside, inside = _plan_parts(example_html)
+    assert NETWORK_LOAD.findall(outside) == []
+    assert NETWORK_LOAD.findall(inside) == []
+    assert "<script" not in outside  # the report itself needs no script; only the sandboxed map has one
+    assert not re.search(r"<script[^>]*\bsrc=", inside)
+    assert not re.search(r"<link[^>]*\bhref=", inside)
+
+
+def test_html_report_is_printable(example_html):
+    outside, _ = _plan_parts(example_html)
+    css = outside.split("<style>")[1].split("</style>")[0]
+    print_css = css.split("@media print")[1]
+    assert "page-break-before: always" in print_css and "break-inside: avoid" in print_css
+    assert "background: #fff" in print_css and "nav { display: none; }" in print_css
+
+
+def test_every_user_string_is_escaped_in_html():
+    evil = "<script>alert(1)</script>"
+    data = _small()
+    data["account"]["name"] = f"Acme {evil}"
+    data["people"][0]["name"] = evil
+    data["people"][0]["title"] = '"><img src=x onerror=alert(2)>'
+    data["team"][0]["name"] = f"<b>{evil}</b>"
+    data["touches"][0]["next_step"] = "<i>send</i> & sign"
+    account = parse_account(data)
+    page = render_plan(account, analyze(account, as_of=AS_OF), fmt="html")
+    outside, inside = _plan_parts(page)
+    assert "<script" not in outside and "<img" not in outside and "<b>" not in outside
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in outside
+    assert "&lt;i&gt;send&lt;/i&gt; &amp; sign" in outside
+    assert "<script>alert(1)</script>" not in inside and "<img src=x" not in inside
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("|")]
+
+
+def _cells(row: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def test_markdown_report_has_every_section(example):
+    text = render_plan(*example, fmt="md")
+    for title in SECTION_TITLES:
+        assert f"\n## {title}\n" in text
+    assert text.startswith("# Account plan: Huaxin Automotive\n")
+    assert "srcdoc" not in text and "<iframe" not in text
+
+
+def test_markdown_cells_cannot_break_tables_or_inject_html():
+    data = _small()
+    data["people"][0]["name"] = "Zhao | Ming\nsecond line <script>x</script>"
+    data["people"][0]["title"] = "CEO *and* [chair](http://x)"
+    account = parse_account(data)
+    text = render_plan(account, analyze(account, as_of=AS_OF), fmt="md")
+    assert "Zhao \\| Ming second line \\<script\\>x\\</script\\>" in text
+    assert "CEO \\*and\\* \\[chair\\](http://x)" in text
+    assert "<script>" not in text
+    # every table keeps its shape: the header's cell count on every row
+    blocks = text.split("\n\n")
+    for block in blocks:
+        rows = _table_rows(block)
+        if rows:
+            assert len({_cells(r) for r in rows if not r.startswith("|---")}) == 1, block
+
+
+def test_unknown_format_is_a_clear_error(example):
+    with pytest.raises(InfluenceGraphError, match="use 'html' or 'md'"):
+        render_plan(*example, fmt="pdf")
+
+
+def test_report_renders_from_the_json_dict_as_well(example):
+    account, result = example
+    assert render_plan(account, result.to_dict(), fmt="md") == render_plan(account, result, fmt="md")
+
+
+def test_forecast_section_appears_when_the_analysis_has_one(example):
+    account, result = example
+    data = result.to_dict()
+    text = render_plan(account, data, fmt="md")
+    if data.get("forecast"):
+        assert "\n## Forecast\n" in text and f"{data['forecast']['support']:+.2f}" in text
+    else:  # without a forecast the section is left out, not rendered empty
+        assert "## Forecast" not in text
+
+
+def test_report_is_deterministic(example):
+    account, result = example
+    assert render_plan(account, result) == render_plan(account, copy.deepcopy(result.to_dict()))
+
+
+# --- ig report ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["plan.html", "plan.md"])
+def test_cli_writes_the_plan(tmp_path, name):
+    out = tmp_path / name
+    run = CliRunner().invoke(cli, ["report", str(EXAMPLE), "-o", str(out), "--as-of", AS_OF])
+    assert run.exit_code == 0, run.output
+    text = out.read_text(encoding="utf-8")
+    assert "Account plan: Huaxin Automotive" in text
+    assert "as of 2026-11-20" in text
+    assert ("<!DOCTYPE html>" in text) == name.endswith(".html")
+    assert str(out) in run.output
+
+
+def test_cli_rejects_other_suffixes_as_a_usage_error(tmp_path):
+    run = CliRunner().invoke(cli, ["report", str(EXAMPLE), "-o", str(tmp_path / "plan.pdf")])
+    assert run.exit_code == 2
+    assert ".html or .md" in run.output
+    assert not (tmp_path / "plan.pdf").exists()
+
+
+def test_cli_bad_account_exits_1_without_writing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"account": {"id": "x", "name": "X"}, "people": [{"id": "a"}]}), encoding="utf-8")
+    out = tmp_path / "plan.html"
+    run = CliRunner().invoke(cli, ["report", str(bad), "-o", str(out)])
+    assert run.exit_code == 1
+    assert "bad.yaml" in run.output and "Traceback" not in run.output
+    assert not out.exists()
+
+
+def test_cli_bad_date_is_a_usage_error(tmp_path):
+    run = CliRunner().invoke(cli, ["report", str(EXAMPLE), "-o", str(tmp_path / "p.md"), "--as-of", "2026-13-01"])
+    assert run.exit_code == 2
+    assert "YYYY-MM-DD" in run.output
+
+
+def test_cli_default_as_of_is_today(tmp_path):
+    out = tmp_path / "plan.md"
+    run = CliRunner().invoke(cli, ["report", str(EXAMPLE), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert f"as of {dt.date.today().isoformat()}" in out.read_text(encoding="utf-8")
