@@ -195,6 +195,19 @@ def test_a_file_that_is_not_utf8(tmp_path):
     assert problems_of(path) == [("", "not UTF-8 text (byte 0xfc at offset 61); save the file as UTF-8", 3)]
 
 
+@pytest.mark.parametrize(
+    "file_name, text, line",
+    [
+        ("twice.yaml", "account: {id: acme, name: Acme}\npeople:\n  - id: zhao\n    name: Zhao\n    name: Zhao Ming\n", 5),
+        ("twice.json", '{"account": {"id": "acme", "name": "Acme"},\n "people": [{"id": "zhao", "name": "Zhao", "name": "Z"}]}', 2),
+    ],
+)
+def test_a_key_given_twice_is_an_error_not_silently_dropped(tmp_path, file_name, text, line):
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path) == [("people[zhao].name", "key 'name' is given twice; only one is allowed", line)]
+
+
 def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + "account: {id: acme, name: Acme \u00e9}\n".encode("utf-8"))

@@ -77,6 +77,28 @@ def test_batched_settle_matches_solving_each_sample(high_susceptibility):
         np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-7)
 
 
+def test_batched_settle_solves_a_sample_jacobi_cannot():
+    # A fully susceptible pair listening only to each other: Jacobi contracts by
+    # ~1 − 1e-6 per step, so these samples go to the direct solve.
+    account = parse_account({
+        "account": {"id": "x", "name": "X"},
+        "people": [{"id": "a", "name": "A", "stance": 1.0, "susceptibility": 1.0},
+                   {"id": "b", "name": "B", "stance": -0.5, "susceptibility": 1.0},
+                   {"id": "c", "name": "C", "stance": 0.3}],
+        "channels": [{"from": "a", "to": "b", "kind": "advice"}, {"from": "b", "to": "a", "kind": "trust"},
+                     {"from": "a", "to": "c", "kind": "advice"}],
+    })
+    _, deference = graphs(account)
+    people, listening, lam = listening_arrays(deference)
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    weights, stances = perturbed_samples(listening, x0, np.ones(3, bool), samples=4, seed=2)
+    pattern = _Pattern(listening, weights)
+    settled = batched_settle(pattern, lam, stances)
+    for k in range(4):
+        np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-9)
+        assert stances[:2, k].min() - 1e-6 <= settled[0, k] <= stances[:2, k].max() + 1e-6
+
+
 def test_perturbations_stay_in_range_and_are_seeded():
     _, deference = graphs(random_account(0))
     people, listening, _ = listening_arrays(deference)

@@ -273,6 +273,9 @@ def test_layout_keeps_departments_apart(example):
     for i, a in enumerate(discs):
         for b in discs[i + 1:]:
             assert math.dist((a["x"], a["y"]), (b["x"], b["y"])) >= a["r"] + b["r"], (a["name"], b["name"])
+    for i, a in enumerate(network.nodes):  # no dot covers another
+        for b in network.nodes[i + 1:]:
+            assert math.dist((a["x"], a["y"]), (b["x"], b["y"])) >= a["size"] + b["size"], (a["id"], b["id"])
 
 
 def test_large_department_uses_a_sunflower_inside_its_disc():

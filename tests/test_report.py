@@ -15,6 +15,7 @@ from influence_graph.analysis import analyze
 from influence_graph.cli import cli
 from influence_graph.model import InfluenceGraphError, load_account, parse_account
 from influence_graph.report import action_items, render_plan
+from influence_graph.report.plan import md_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
@@ -238,14 +239,15 @@ def test_report_renders_from_the_json_dict_as_well(example):
     assert render_plan(account, result.to_dict(), fmt="md") == render_plan(account, result, fmt="md")
 
 
-def test_forecast_section_appears_when_the_analysis_has_one(example):
+def test_forecast_section_shows_support_and_next_best_moves(example):
     account, result = example
     data = result.to_dict()
     text = render_plan(account, data, fmt="md")
-    if data.get("forecast"):
-        assert "\n## Forecast\n" in text and f"{data['forecast']['support']:+.2f}" in text
-    else:  # without a forecast the section is left out, not rendered empty
-        assert "## Forecast" not in text
+    assert "\n## Forecast\n" in text and f"settles at {data['forecast']['support']:+.2f}" in text
+    first_move = account.person(data["forecast"]["next_best_moves"][0]["id"]).name
+    assert f"| {md_text(first_move)} |" in text.split("## Forecast")[1]
+    del data["forecast"]  # an analysis without a forecast leaves the section out, not empty
+    assert "## Forecast" not in render_plan(account, data, fmt="md")
 
 
 def test_report_is_deterministic(example):

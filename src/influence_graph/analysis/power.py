@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Hashable, Mapping
+from fractions import Fraction
 
 import networkx as nx
 
@@ -13,14 +14,13 @@ from .. import graph as g
 from . import _igraph, _names
 
 # Above this many people brokerage runs in igraph (C); below, in NetworkX.
-COMPILED_THRESHOLD = 50
-# Relative tolerance igraph's Dijkstra uses to call two path lengths equal
-# (IGRAPH_SHORTEST_PATH_EPSILON); NetworkX compares exactly.
-_IGRAPH_EPSILON = 1e-10
+COMPILED_THRESHOLD = 40
+# Tie lengths are read as fractions with denominators up to this (strengths with up to 6 decimals).
+_MAX_DENOMINATOR = 10**6
 PAGERANK_DAMPING = 0.85
 # A rounding step in the influence ranks, so float noise in PageRank is a tie.
 _RANK_DIGITS = 12
-CATEGORIES = ("hidden_power", "figurehead", "aligned", "peripheral")
+CATEGORIES = ("hidden_power", "figurehead", "aligned", "peripheral")  # what classify_power answers
 SENIOR_LEVEL = 2  # a "senior title": level 1 or 2
 TOP_LEVEL, BOTTOM_LEVEL = 1, 6
 
@@ -39,25 +39,17 @@ def influence(deference: nx.DiGraph) -> dict[str, float]:
     return nx.pagerank(deference, alpha=PAGERANK_DAMPING, weight=g.WEIGHT)
 
 
-def _dyadic_grid(ties: nx.Graph) -> float:
-    """A power-of-two step for rounding distances: sums of rounded distances are
-    exact, so equally long paths are exactly equal (1/0.15 + 1/0.5 + 1/0.75 and
-    1/0.1 are both 10, not 10.000000000000002 vs 10), and the step is coarse
-    enough that igraph's relative tolerance never merges two different lengths."""
-    distances = [d for _, _, d in ties.edges(data=g.DISTANCE)]
-    longest_path = min(sum(distances), (len(ties) - 1) * max(distances))
-    # Two lengths one step apart differ relatively by step / (2 * longest); keep that 16x above igraph's epsilon.
-    return 2.0 ** math.ceil(math.log2(max(longest_path, 1.0) * 2 * _IGRAPH_EPSILON * 16))
-
-
-def _rounded_lengths(ties: nx.Graph) -> nx.Graph:
-    step = _dyadic_grid(ties)
-    rounded = nx.Graph()
-    rounded.add_nodes_from(ties)
-    rounded.add_weighted_edges_from(
-        ((u, v, max(step, round(d / step) * step)) for u, v, d in ties.edges(data=g.DISTANCE)), weight=g.DISTANCE
+def _exact_lengths(ties: nx.Graph) -> nx.Graph:
+    """The tie graph with each length as an exact fraction: strengths people type
+    are decimals (0.7), so 1/strength is read back as 10/7 and equally long paths
+    add up to exactly equal lengths (in floats 1/0.15 + 1/0.5 + 1/0.75 is
+    10.000000000000002, not 10)."""
+    exact = nx.Graph()
+    exact.add_nodes_from(ties)
+    exact.add_edges_from(
+        (u, v, {g.DISTANCE: Fraction(d).limit_denominator(_MAX_DENOMINATOR)}) for u, v, d in ties.edges(data=g.DISTANCE)
     )
-    return rounded
+    return exact
 
 
 def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
@@ -65,9 +57,10 @@ def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
     1/strength), i.e. the share of shortest paths between other people that run
     through each person. Undirected; in [0, 1].
 
-    Lengths are rounded to a fine power-of-two step first so that paths of equal
-    length tie exactly in both backends. ``compiled`` picks igraph (True) or
-    NetworkX (False); by default igraph above ``COMPILED_THRESHOLD`` people.
+    ``compiled`` picks the backend: igraph (True) or NetworkX (False); by default
+    igraph above ``COMPILED_THRESHOLD`` people. Both count equally long paths as
+    ties although float sums differ in the last digit: NetworkX here adds exact
+    fractions, igraph compares lengths with a relative tolerance of 1e-10.
 
     >>> kite = nx.krackhardt_kite_graph()
     >>> nx.set_edge_attributes(kite, 1.0, "distance")
@@ -77,14 +70,14 @@ def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
     n = len(ties)
     if ties.number_of_edges() == 0 or n < 3:
         return {node: 0.0 for node in ties}
-    rounded = _rounded_lengths(ties)
     if compiled is None:
         compiled = n > COMPILED_THRESHOLD
     if not compiled:
-        return nx.betweenness_centrality(rounded, weight=g.DISTANCE, normalized=True)
+        exact = nx.betweenness_centrality(_exact_lengths(ties), weight=g.DISTANCE, normalized=True)
+        return {node: float(value) for node, value in exact.items()}
     # igraph counts each unordered pair once; NetworkX's normalization is per ordered pair.
     scale = 2.0 / ((n - 1) * (n - 2))
-    return {node: value * scale for node, value in _igraph.betweenness(rounded, g.DISTANCE).items()}
+    return {node: value * scale for node, value in _igraph.betweenness(ties, g.DISTANCE).items()}
 
 
 def _reports(graph: nx.MultiDiGraph) -> dict[str, str]:

@@ -70,6 +70,30 @@ def _line_map(node: yaml.Node, path: Path_ = (), lines: dict | None = None) -> d
     return lines
 
 
+def _duplicate_keys(node: yaml.Node | None, name: str, data: Any) -> list[Problem]:
+    """A key given twice in one mapping: the parsers keep only the last, silently."""
+    problems: list[Problem] = []
+
+    def walk(current: yaml.Node, path: Path_) -> None:
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                key = key_node.value
+                if key in seen:
+                    where = item_label(data, path + (key,))
+                    problems.append(Problem(name, where, f"key {key!r} is given twice; only one is allowed",
+                                            key_node.start_mark.line + 1))
+                seen.add(key)
+                walk(value_node, path + (key,))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                walk(item, path + (index,))
+
+    if node is not None:
+        walk(node, ())
+    return problems
+
+
 def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
@@ -99,14 +123,13 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _json_lines(text: str) -> dict[Path_, int]:
-    """Line numbers for a JSON file: valid JSON is (nearly always) valid YAML, so the
-    YAML composer can locate its items; the data itself comes from the JSON parser."""
+def _json_node(text: str) -> yaml.Node | None:
+    """The document tree of a JSON file, for line numbers: valid JSON is (nearly always)
+    valid YAML, so the YAML composer can locate its items; the data comes from the JSON parser."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
-        return {}
-    return _line_map(node) if node is not None else {}
+        return None
 
 
 def _parse_text(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
@@ -117,12 +140,16 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise AccountFileError([Problem(name, "", f"not valid JSON (column {exc.colno}): {exc.msg}", exc.lineno)]) from None
-        return data, _json_lines(text)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise AccountFileError([_yaml_problem(name, exc)]) from None
+        node = _json_node(text)
+    else:
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            raise AccountFileError([_yaml_problem(name, exc)]) from None
+    duplicates = _duplicate_keys(node, name, data)
+    if duplicates:
+        raise AccountFileError(duplicates)
     return data, (_line_map(node) if node is not None else {})
 
 

@@ -44,7 +44,7 @@ from ..model import Account, atomic_write_text
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
 
-__all__ = ["InfluenceMap", "influence_map", "stance_bucket", "layout"]
+__all__ = ["InfluenceMap", "influence_map", "layout", "push_apart", "script_json", "stance_bucket"]
 
 STANCE_COLOURS = {
     "champion": "#1a9850",
@@ -87,7 +87,8 @@ MIN_SIZE, MAX_SIZE, SIDE_NODE_SIZE = 10.0, 42.0, 18.0
 LAYOUT_SEED = 7
 SPACING = 100.0  # typical distance between neighbouring people, in map pixels
 SPRING_LIMIT = 300  # larger departments are laid out as a sunflower by seniority (spring layout grows ~n²)
-GROUP_GAP = 130.0  # space between department discs
+GROUP_GAP = 130.0  # space between department discs (room for their names)
+NODE_GAP = 26.0  # space between two people's dots (room for a label)
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _LARGE_MAP = 400  # above this many nodes, hide edges while dragging and zooming
 
@@ -116,28 +117,59 @@ def _disc_radius(n: int) -> float:
     return SPACING * 0.6 * math.sqrt(max(n, 1))
 
 
-def _disc_layout(nodes: list[str], ties: nx.Graph, seniority: Mapping[str, tuple]) -> dict[str, np.ndarray]:
-    """Positions of one group's nodes in a disc centred on 0: a seeded spring
-    layout of their ties, or for big groups a sunflower with the most senior in the middle."""
+def push_apart(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
+    """Move circles (``centres`` n×2, ``radii`` n) apart until no two are closer
+    than the sum of their radii plus ``gap``; circles that do not collide stay put.
+
+    >>> push_apart(np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([1.0, 1.0]), 0.0).round(1).tolist()
+    [[-0.5, 0.0], [1.5, 0.0]]
+    """
+    n = len(centres)
+    if n < 2:
+        return centres
+    # A fixed direction per pair keeps coincident centres deterministic.
+    index = np.arange(n)
+    angle = (index[:, None] - index[None, :]).astype(float)
+    fallback = np.stack([np.cos(angle), np.sin(angle)], axis=-1)
+    for _ in range(rounds):
+        diff = centres[:, None, :] - centres[None, :, :]
+        dist = np.hypot(diff[..., 0], diff[..., 1])
+        overlap = radii[:, None] + radii[None, :] + gap - dist
+        np.fill_diagonal(overlap, 0.0)
+        overlap = np.clip(overlap, 0.0, None)
+        if not (overlap > 1e-6).any():
+            break
+        safe = np.where(dist > 1e-9, dist, 1.0)
+        direction = np.where((dist > 1e-9)[..., None], diff / safe[..., None], fallback)
+        centres = centres + (direction * (overlap[..., None] * 0.5)).sum(axis=1)
+    return centres
+
+
+def _disc_layout(nodes: list[str], ties: nx.Graph, seniority: Mapping[str, tuple],
+                 sizes: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
+    """Positions of one group's nodes around 0: a seeded spring layout of their
+    ties with overlapping nodes (radius ``sizes``) pushed apart, or for big groups
+    a sunflower with the most senior in the middle."""
     n = len(nodes)
     radius = _disc_radius(n)
     if n == 1:
         return {nodes[0]: np.zeros(2)}
-    if n <= SPRING_LIMIT:
-        sub = nx.Graph()
-        sub.add_nodes_from(nodes)
-        member = set(nodes)
-        sub.add_weighted_edges_from(
-            (u, v, w) for u, v, w in ties.edges(nodes, data=g.WEIGHT) if u in member and v in member
-        )
-        pos = nx.spring_layout(sub, seed=LAYOUT_SEED, weight=g.WEIGHT)
-        spread = max(float(np.hypot(*p)) for p in pos.values()) or 1.0
-        return {node: pos[node] * (radius / spread) for node in nodes}
-    ordered = sorted(nodes, key=lambda node: seniority[node])
-    return {
-        node: radius * math.sqrt((i + 0.5) / n) * np.array([math.cos(i * GOLDEN_ANGLE), math.sin(i * GOLDEN_ANGLE)])
-        for i, node in enumerate(ordered)
-    }
+    if n > SPRING_LIMIT:
+        ordered = sorted(nodes, key=lambda node: seniority[node])
+        return {
+            node: radius * math.sqrt((i + 0.5) / n) * np.array([math.cos(i * GOLDEN_ANGLE), math.sin(i * GOLDEN_ANGLE)])
+            for i, node in enumerate(ordered)
+        }
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    member = set(nodes)
+    sub.add_weighted_edges_from((u, v, w) for u, v, w in ties.edges(nodes, data=g.WEIGHT) if u in member and v in member)
+    pos = nx.spring_layout(sub, seed=LAYOUT_SEED, weight=g.WEIGHT)
+    spread = max(float(np.hypot(*p)) for p in pos.values()) or 1.0
+    points = np.array([pos[node] for node in nodes]) * (radius / spread)
+    size = np.array([(sizes or {}).get(node, MIN_SIZE) for node in nodes])
+    points = push_apart(points, size, NODE_GAP)
+    return dict(zip(nodes, points))
 
 
 def _place_discs(radii: dict[str, float], links: nx.Graph) -> dict[str, np.ndarray]:
@@ -149,32 +181,34 @@ def _place_discs(radii: dict[str, float], links: nx.Graph) -> dict[str, np.ndarr
     start = nx.spring_layout(links, seed=LAYOUT_SEED, weight=g.WEIGHT)
     r = np.array([radii[name] for name in names])
     centres = np.array([start[name] for name in names]) * math.sqrt(float((r**2).sum())) * 1.2
-    # A fixed fallback direction per pair keeps coincident centres deterministic.
-    index = np.arange(len(names))
-    fallback = np.stack([np.cos(index[:, None] - index[None, :]), np.sin(index[:, None] - index[None, :])], axis=-1)
-    for _ in range(500):
-        diff = centres[:, None, :] - centres[None, :, :]
-        dist = np.hypot(diff[..., 0], diff[..., 1])
-        overlap = r[:, None] + r[None, :] + GROUP_GAP - dist
-        np.fill_diagonal(overlap, 0.0)
-        overlap = np.clip(overlap, 0.0, None)
-        if not overlap.any():
-            break
-        safe = np.where(dist > 1e-9, dist, 1.0)
-        direction = np.where((dist > 1e-9)[..., None], diff / safe[..., None], fallback)
-        centres = centres + (direction * (overlap[..., None] * 0.5)).sum(axis=1)
-    return {name: centres[i] for i, name in enumerate(names)}
+    return dict(zip(names, push_apart(centres, r, GROUP_GAP, rounds=500)))
+
+
+def _layout_ties(whole: nx.MultiDiGraph) -> nx.Graph:
+    """Every tie that should pull two nodes together (all but rivalry), strongest kept."""
+    ties = nx.Graph()
+    ties.add_nodes_from(whole)
+    for u, v, data in whole.edges(data=True):
+        if data[g.KIND] != "rivalry" and u != v:
+            weight = data.get(g.STRENGTH) or 0.5
+            if not ties.has_edge(u, v) or ties[u][v][g.WEIGHT] < weight:
+                ties.add_edge(u, v, **{g.WEIGHT: weight})
+    return ties
 
 
 def layout(
-    whole: nx.MultiDiGraph, group_of: Mapping[str, str], seniority: Mapping[str, tuple]
+    whole: nx.MultiDiGraph,
+    group_of: Mapping[str, str],
+    seniority: Mapping[str, tuple],
+    sizes: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float, float]]]:
     """Deterministic positions for every node of ``whole`` (from ``graph.account_graph``).
 
     Nodes are grouped by ``group_of`` (a department, our team, competitors);
-    each group is laid out in its own disc and the discs are placed so that
-    groups with many ties sit close. Returns ``(positions, discs)`` with
-    ``positions[node] = (x, y)`` and ``discs[group] = (x, y, radius)``.
+    each group is laid out in its own disc (``sizes`` are node radii, kept from
+    overlapping) and the discs are placed so that groups with many ties sit
+    close. Returns ``(positions, discs)`` with ``positions[node] = (x, y)`` and
+    ``discs[group] = (x, y, radius)``.
 
     >>> from influence_graph.model import parse_account
     >>> a = parse_account({"account": {"id": "x", "name": "X"},
@@ -183,13 +217,7 @@ def layout(
     >>> sorted(pos), list(discs)
     (['a', 'b'], ['d'])
     """
-    ties = nx.Graph()
-    ties.add_nodes_from(whole)
-    for u, v, data in whole.edges(data=True):
-        if data[g.KIND] != "rivalry" and u != v:
-            weight = data.get(g.STRENGTH) or 0.5
-            if not ties.has_edge(u, v) or ties[u][v][g.WEIGHT] < weight:
-                ties.add_edge(u, v, **{g.WEIGHT: weight})
+    ties = _layout_ties(whole)
     members: dict[str, list[str]] = defaultdict(list)
     for node in whole:
         members[group_of[node]].append(node)
@@ -199,11 +227,15 @@ def layout(
         a, b = group_of[u], group_of[v]
         if a != b:
             links.add_edge(a, b, **{g.WEIGHT: links.get_edge_data(a, b, {g.WEIGHT: 0})[g.WEIGHT] + 1})
-    radii = {group: _disc_radius(len(nodes)) for group, nodes in members.items()}
+    offsets = {group: _disc_layout(nodes, ties, seniority, sizes) for group, nodes in members.items()}
+    radii = {
+        group: max(float(np.hypot(*p)) + (sizes or {}).get(node, MIN_SIZE) for node, p in points.items())
+        for group, points in offsets.items()
+    }
     centres = _place_discs(radii, links)
     positions: dict[str, tuple[float, float]] = {}
-    for group, nodes in members.items():
-        for node, offset in _disc_layout(nodes, ties, seniority).items():
+    for group, points in offsets.items():
+        for node, offset in points.items():
             x, y = centres[group] + offset
             positions[node] = (round(float(x), 1), round(float(y), 1))
     discs = {
@@ -545,17 +577,21 @@ def _groups(account: Account) -> tuple[dict[str, str], dict[str, str]]:
     return group_of, names
 
 
-def _person_size(influence: float, strongest: float) -> float:
-    share = influence / strongest if strongest > 0 else 0.0
-    return round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
-
-
-def _add_people(net: InfluenceMap, account: Account, ctx: _Context, positions, levels) -> None:
-    dmu = set(account.decision_unit)
+def _sizes(account: Account, ctx: _Context) -> dict[str, float]:
+    """Node radius: people by influence (area grows with it), our team and competitors fixed."""
     strongest = max((row.get("influence", 0.0) for row in ctx.people.values()), default=0.0)
+    sizes = {}
+    for person in account.people:
+        share = ctx.people.get(person.id, {}).get("influence", 0.0) / strongest if strongest > 0 else 0.0
+        sizes[person.id] = round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
+    sizes.update({item.id: SIDE_NODE_SIZE for item in [*account.team, *account.competitors]})
+    return sizes
+
+
+def _add_people(net: InfluenceMap, account: Account, ctx: _Context, positions, sizes, levels) -> None:
+    dmu = set(account.decision_unit)
     chains = _department_chain(account)
     for person in account.people:
-        row = ctx.people.get(person.id, {})
         fill = STANCE_COLOURS[stance_bucket(_stance(person))]
         in_dmu, uncovered = person.id in dmu, person.id in ctx.uncovered
         ring = UNCOVERED_RING if in_dmu and uncovered else DMU_RING if in_dmu else BORDER_COLOUR
@@ -569,9 +605,9 @@ def _add_people(net: InfluenceMap, account: Account, ctx: _Context, positions, l
             color={"background": fill, "border": ring,
                    "highlight": {"background": fill, "border": "#000000"},
                    "hover": {"background": fill, "border": "#000000"}},
-            size=_person_size(row.get("influence", 0.0), strongest),
+            size=sizes[person.id],
             borderWidth=5 if in_dmu else 1,
-            shapeProperties={"borderDashes": [6, 4] if in_dmu and uncovered else False},
+            shapeProperties={"borderDashes": [10, 6] if in_dmu and uncovered else False},
             title=_person_tip(person, levels[person.id], ctx, in_dmu),
             x=x,
             y=y,
@@ -670,7 +706,8 @@ def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) 
     group_of, group_names = _groups(account)
     seniority = {node: (levels.get(node, 6), -ctx.people.get(node, {}).get("influence", 0.0), i)
                  for i, node in enumerate(whole)}
-    positions, discs = layout(whole, group_of, seniority)
+    sizes = _sizes(account, ctx)
+    positions, discs = layout(whole, group_of, seniority, sizes)
 
     subtitle = [account.opportunity.name] if account.opportunity else []
     subtitle += [f"{len(account.people)} people", f"decision unit of {len(account.decision_unit)}"]
@@ -678,7 +715,7 @@ def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) 
         subtitle.append(f"as of {data['as_of']}")
     net = InfluenceMap(heading=f"Influence map — {account.name}", subtitle=" · ".join(subtitle))
     net.options = _map_options(len(whole))
-    _add_people(net, account, ctx, positions, levels)
+    _add_people(net, account, ctx, positions, sizes, levels)
     _add_sides(net, account, ctx, positions)
     # Faint lines on big maps: the departments and the key people stay readable.
     _add_edges(net, account, ctx, 0.3 if len(whole) > _LARGE_MAP else 0.85)

@@ -1,0 +1,159 @@
+"""One contract, both stores (DESIGN §6): save replaces atomically, load gives back
+exactly what was saved, list, delete, and a stale overwrite is refused.
+
+The Neo4j cases run against a real server when NEO4J_URI, NEO4J_USERNAME and
+NEO4J_PASSWORD are set (e.g. `docker compose up -d`), and are skipped otherwise.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from influence_graph.model import AccountNotFound, StaleWriteError, load_account, parse_account
+from influence_graph.stores import open_store
+from _store_accounts import rich_account, rich_data, small_account
+
+NEO4J_URI = os.environ.get("NEO4J_URI")
+
+
+@pytest.fixture(params=[
+    "local",
+    pytest.param("neo4j", marks=[
+        pytest.mark.neo4j,
+        pytest.mark.skipif(not NEO4J_URI, reason="NEO4J_URI is not set: no Neo4j server to test against"),
+    ]),
+])
+def store(request, tmp_path):
+    opened = open_store(tmp_path / "accounts" if request.param == "local" else NEO4J_URI)
+    yield opened
+    if request.param == "neo4j":  # leave the server as we found it
+        for summary in opened.list():
+            if summary.id.startswith("ig-test-"):
+                opened.delete(summary.id)
+    opened.close()
+
+
+@pytest.fixture
+def new_id():
+    """A fresh account id per call, so tests never touch a user's accounts on a shared server."""
+    return lambda: f"ig-test-{uuid.uuid4().hex[:10]}"
+
+
+def test_load_gives_back_every_field(store, new_id):
+    account = rich_account(new_id())
+    store.save(account)
+    loaded = store.load(account.id)
+    assert loaded == account
+    assert loaded.to_data() == account.to_data()  # same file form: unicode, multi-line notes, dates
+    assert loaded.account.notes == "Line one\nLine two — with ünïcode and emoji 🚗\n  indented"
+    assert str(loaded.touches[0].next_date) == "2026-10-26"
+    assert loaded.people[1].stance == 0.75 and loaded.relationships[2].strength.value == "zipper"
+
+
+def test_example_account_round_trips(store, new_id):
+    account = load_account(Path(__file__).parents[1] / "examples" / "huaxin-auto.yaml")
+    account.account.id = new_id()
+    store.save(account)
+    assert store.load(account.id) == account
+
+
+def test_save_replaces_the_stored_account_whole(store, new_id):
+    account = rich_account(new_id())
+    store.save(account)
+    smaller = parse_account({**rich_data(account.id), "channels": [], "touches": [], "opportunity": None,
+                             "relationships": [], "competitor_relationships": []})
+    store.save(smaller, force=True)
+    loaded = store.load(account.id)
+    assert loaded == smaller
+    assert loaded.channels == [] and loaded.touches == [] and loaded.opportunity is None
+
+
+def test_list_reports_every_account_sorted(store, new_id):
+    ids = sorted([new_id(), new_id()])
+    for account_id in reversed(ids):
+        store.save(small_account(account_id, name=f"Name of {account_id}"))
+    listed = [s for s in store.list() if s.id in ids]
+    assert [s.id for s in listed] == ids
+    assert [s.name for s in listed] == [f"Name of {i}" for i in ids]
+    assert all(s.revision for s in listed)
+
+
+def test_delete_removes_only_that_account(store, new_id):
+    keep, gone = small_account(new_id()), small_account(new_id())  # same person ids in both
+    store.save(keep)
+    store.save(gone)
+    store.delete(gone.id)
+    with pytest.raises(AccountNotFound, match=gone.id):
+        store.load(gone.id)
+    with pytest.raises(AccountNotFound):
+        store.delete(gone.id)
+    assert store.load(keep.id) == keep
+    assert gone.id not in [s.id for s in store.list()]
+
+
+def test_accounts_with_the_same_ids_inside_never_mix(store, new_id):
+    a, b = rich_account(new_id(), name="A"), rich_account(new_id(), name="B")
+    b.people[0].title = "Chairman"
+    store.save(a)
+    store.save(b)
+    assert store.load(a.id) == a and store.load(b.id) == b
+
+
+def test_unknown_or_malformed_id_is_not_found(store):
+    with pytest.raises(AccountNotFound, match="no account 'ig-test-missing'"):
+        store.load("ig-test-missing")
+    with pytest.raises(AccountNotFound, match="not an account id"):
+        store.load("../etc/passwd")
+
+
+def test_each_save_moves_the_revision_and_the_same_copy_can_save_again(store, new_id):
+    account = small_account(new_id())
+    first = store.save(account)
+    account.account.notes = "second save from the same copy"
+    second = store.save(account)
+    assert first != second
+    assert store.load(account.id).account.notes == "second save from the same copy"
+
+
+def test_stale_overwrite_is_refused_and_loses_nothing(store, new_id):
+    account_id = new_id()
+    store.save(small_account(account_id))
+    mine, theirs = store.load(account_id), store.load(account_id)
+    theirs.account.notes = "their work"
+    store.save(theirs)
+    mine.account.notes = "my work"
+    with pytest.raises(StaleWriteError, match=rf"account '{account_id}' was changed in .* since you loaded it.*--force"):
+        store.save(mine)
+    assert store.load(account_id).account.notes == "their work"
+    store.save(mine, force=True)
+    assert store.load(account_id).account.notes == "my work"
+
+
+def test_a_copy_never_loaded_does_not_overwrite_a_stored_account(store, new_id):
+    account_id = new_id()
+    store.save(small_account(account_id, name="Stored"))
+    with pytest.raises(StaleWriteError, match="already exists"):
+        store.save(small_account(account_id, name="Fresh"))
+    assert store.load(account_id).name == "Stored"
+    store.save(small_account(account_id, name="Fresh"), force=True)
+    assert store.load(account_id).name == "Fresh"
+
+
+def test_pull_edit_push_and_a_refused_push(store, new_id, tmp_path):
+    account_id = new_id()
+    store.save(rich_account(account_id))
+    path = tmp_path / "pulled.yaml"
+    store.pull(account_id, path)
+    path.write_text(path.read_text(encoding="utf-8").replace("Deputy Chief Engineer", "Chief Engineer"), encoding="utf-8")
+    store.push(path)
+    assert store.load(account_id).person("li").title == "Chief Engineer"
+
+    colleague = store.load(account_id)  # someone saves after our pull of the same file
+    colleague.account.notes = "colleague"
+    store.save(colleague)
+    with pytest.raises(StaleWriteError):
+        store.push(path)
+    assert store.load(account_id).account.notes == "colleague"
