@@ -331,3 +331,18 @@ def test_json_schema_rejects_unknown_keys_and_bad_values(validator):
         "Additional properties are not allowed ('peoples' was unexpected)",
         "Additional properties are not allowed ('stnace' was unexpected)",
     ]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    from influence_graph.model import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "plan.md", "# plan\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "plan.md").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]

@@ -173,7 +173,7 @@ def test_analyze_markdown(runner):
     assert result.exit_code == 0
     assert result.output.startswith("# ")
     assert "\n## Who really decides\n" in result.output
-    assert "| # | Person | Title | Level | Influence | Stance | Category |" in result.output
+    assert "| \\# | Person | Title | Level | Influence | Stance | Category |" in result.output
 
 
 def test_bad_as_of_is_a_usage_error(runner):

@@ -169,3 +169,17 @@ def test_confidence_is_deterministic_and_in_the_analysis():
     assert [h["id"] for h in first["top_power_holders"]] == data["power_ranking"][:5]
     assert all(0 <= h["share"] <= 1 for h in first["top_power_holders"])
     assert first["top_coach"]["id"] == data["coach_candidates"][0]["id"]
+
+
+def test_summary_shows_how_sure_we_are():
+    from influence_graph.report.summary import render_markdown
+
+    account = load_account(EXAMPLE)
+    data = analyze(account, as_of="2026-11-20").to_dict()
+    text = render_markdown(data)
+    conf = data["confidence"]
+    sign = conf["forecast_sign"]
+    assert "## How sure we are" in text
+    assert f"- The forecast stays {sign['sign']} in {sign['share']:.0%}." in text
+    holder = conf["top_power_holders"][0]
+    assert f"{account.person(holder['id']).name} {holder['share']:.0%}" in text

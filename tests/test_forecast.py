@@ -262,3 +262,18 @@ def test_one_solve_gains_match_re_solving_per_candidate(seed):
     for pid, gain in expected.items():
         assert got[pid] == pytest.approx(gain, abs=1e-6)
     assert [m["gain"] for m in result["next_best_moves"]] == sorted(got.values(), reverse=True)
+
+
+def test_summary_shows_the_forecast_and_next_best_moves():
+    from influence_graph.analysis import analyze
+    from influence_graph.report.summary import render_markdown
+
+    account = load_account(Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml")
+    data = analyze(account, as_of="2026-11-20").to_dict()
+    text = render_markdown(data)
+    forecast = data["forecast"]
+    assert f"## Forecast\n\nOnce opinions spread, the decision unit settles at {forecast['support']:+.2f}" in text
+    first = forecast["next_best_moves"][0]
+    assert "## Next best moves" in text
+    assert f"| {account.person(first['id']).name}" in text and f"+{first['gain']:.2f}" in text
+    assert "; ".join(first["reasons"]) in text

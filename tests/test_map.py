@@ -293,6 +293,14 @@ def test_large_department_uses_a_sunflower_inside_its_disc():
     assert list(discs) == ["big"] and len(pos) == 320
 
 
+def test_a_one_person_account_still_gets_a_map(tmp_path):
+    account = parse_account({"account": {"id": "tiny", "name": "Tiny"}, "people": [{"id": "a", "name": "Ann"}],
+                             "team": [{"id": "t", "name": "Tom"}]})
+    path = tmp_path / "tiny.html"
+    influence_map(account, analyze(account, as_of=AS_OF)).write_html(path)
+    assert [n["id"] for n in page_data(path.read_text(encoding="utf-8"))["nodes"]] == ["a", "t"]
+
+
 @pytest.mark.parametrize("stance, bucket", [(1.0, "champion"), (0.25, "supporter"), (0.0, "neutral"),
                                             (-0.5, "skeptic"), (-0.76, "opponent"), ("unknown", "unknown")])
 def test_stance_bucket(stance, bucket):

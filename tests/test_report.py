@@ -298,3 +298,13 @@ def test_cli_default_as_of_is_today(tmp_path):
     run = CliRunner().invoke(cli, ["report", str(EXAMPLE), "-o", str(out)])
     assert run.exit_code == 0, run.output
     assert f"as of {dt.date.today().isoformat()}" in out.read_text(encoding="utf-8")
+
+
+def test_cli_reports_an_account_from_the_store(tmp_path):
+    from influence_graph.stores import open_store
+
+    open_store(tmp_path / "accounts").save(load_account(EXAMPLE))
+    out = tmp_path / "plan.md"
+    run = CliRunner().invoke(cli, ["report", "huaxin-auto", "--store", str(tmp_path / "accounts"), "-o", str(out), "--as-of", AS_OF])
+    assert run.exit_code == 0, run.output
+    assert out.read_text(encoding="utf-8").startswith("# Account plan: Huaxin Automotive")

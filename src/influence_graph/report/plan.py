@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis.followups import OVERDUE_AFTER
+from .text import md_text, stance_text
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
 
 # A relationship of at least zipper strength covers a person (DESIGN §4).
@@ -157,12 +158,6 @@ def _closeness_text(value: float) -> str:
     else:
         label = "clip"
     return f"{label} ({value:.2f})"
-
-
-def _stance_text(stance: Any) -> str:
-    if stance is None:
-        return "n/a"
-    return f"{stance:+.2f}" if isinstance(stance, (int, float)) else str(stance)
 
 
 def _number(value: Any, digits: int = 3) -> str:
@@ -316,6 +311,13 @@ def action_items(account: Account, result: Any) -> list[dict]:
     team member closest to the person, else whoever touched them last, else our
     key account manager. ``by`` is never after an opportunity close date still ahead.
     ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
+
+    >>> from influence_graph.model import parse_account
+    >>> from influence_graph.analysis import analyze
+    >>> a = parse_account({"account": {"id": "x", "name": "X"}, "team": [{"id": "me", "name": "Me"}],
+    ...     "people": [{"id": "ana", "name": "Ana", "roles": ["decision_maker"]}]})
+    >>> [(i["member"], i["action"], i["by"]) for i in action_items(a, analyze(a, as_of="2026-01-01"))][0]
+    ('me', 'Find a way in to Ana: ask our coach who Ana listens to', '2026-01-15')
     """
     facts = _Facts(account, result)
     items = _introductions(facts)
@@ -356,7 +358,7 @@ def _summary(facts: _Facts, actions: list[dict]) -> Section:
         ["Risks", str(len(data.get("risks", [])))],
     ]
     if data.get("forecast"):
-        rows.append(["Forecast support", f"{_stance_text(data['forecast'].get('support'))} (−1 against us … +1 for us)"])
+        rows.append(["Forecast support", f"{stance_text(data['forecast'].get('support'))} (−1 against us … +1 for us)"])
     rows.append(["Actions", f"{len(actions)} (see the action list)"])
     return Section("summary", "Summary", [*(Para(line) for line in lines), Table(["", ""], rows)])
 
@@ -375,14 +377,14 @@ def _decision_unit(facts: _Facts) -> Section:
             facts.name(pid),
             facts.titles.get(pid) or "",
             ", ".join(facts.roles.get(pid, [])),
-            _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")),
+            stance_text(facts.rows.get(pid, {}).get("stance", "unknown")),
             str(facts.rank.get(pid, "")),
             f"{facts.name(closest[0])}, {_closeness_text(strength)}" if closest else "nobody",
             "covered" if strength >= COVERED - 1e-9 else ("thin" if closest else "uncovered"),
             status.get(pid, ""),
         ]
         if settled:
-            row.append(_stance_text(settled[pid]) if pid in settled else "")
+            row.append(stance_text(settled[pid]) if pid in settled else "")
         rows.append(row)
     blocks: list = [Table(headers, rows)]
     coverage = (facts.data.get("relationship_depth") or {}).get("coverage") or {}
@@ -438,7 +440,7 @@ def _coaches(facts: _Facts) -> Section:
         confirmed = entry.get("confirmed") or Role.coach.value in facts.roles.get(pid, [])
         rows.append([
             str(i), facts.name(pid) + (" (confirmed coach)" if confirmed else ""), facts.titles.get(pid) or "",
-            _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _number(entry.get("score", "")),
+            stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _number(entry.get("score", "")),
             _reasons(entry.get("reasons")),
         ])
     if not rows:
@@ -504,14 +506,14 @@ def _forecast(facts: _Facts) -> Section | None:
     if not forecast:
         return None
     text = "If stances spread through the influence network, the decision unit settles at " \
-        f"{_stance_text(forecast.get('support'))} (−1 against us … +1 for us)"
+        f"{stance_text(forecast.get('support'))} (−1 against us … +1 for us)"
     if forecast.get("initial_support") is not None:
-        text += f"; today's stances average {_stance_text(forecast['initial_support'])}"
+        text += f"; today's stances average {stance_text(forecast['initial_support'])}"
     blocks: list = [Para(text + ".")]
     members = forecast.get("members") or {}
     if members:
         blocks.append(Table(["Decision maker", "Stance now", "Settled opinion"], [
-            [facts.name(pid), _stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _stance_text(value)]
+            [facts.name(pid), stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), stance_text(value)]
             for pid, value in members.items()
         ]))
     moves = forecast.get("next_best_moves") or []
@@ -553,15 +555,6 @@ def _subtitle(account: Account, result: Any) -> str:
     opportunity = account.opportunity
     parts = [opportunity.name] if opportunity else []
     return " · ".join(parts + [f"as of {facts.today.isoformat()}"])
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
-
-
-def md_text(text: Any) -> str:
-    """Text that Markdown shows as typed, on one line: markup characters escaped
-    (``|`` cannot end a table cell, ``<`` cannot start HTML), newlines become spaces."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _md_block(block: Para | Heading | Bullets | Table) -> str:

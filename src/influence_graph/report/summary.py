@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .text import md_text, stance_text
+
 TOP = 5  # rows per ranked table: the few things to act on, not a data dump
 
 
@@ -40,12 +42,6 @@ class People:
 
     def path(self, ids: list[str], team: dict[str, str]) -> str:
         return " → ".join(team.get(i) or self.name(i) for i in ids)
-
-
-def _stance(value: Any) -> str:
-    if isinstance(value, (int, float)):
-        return f"{value:+.2f}"
-    return str(value)
 
 
 def _ranked(title: str, rows: list[list[str]], columns: list[str], empty: str, intro: str = "") -> Section:
@@ -87,7 +83,7 @@ def _power(data: dict[str, Any], people: People, team: dict[str, str]) -> Sectio
     rank = {pid: i for i, pid in enumerate(data["power_ranking"], 1)}
     rows = [
         [str(rank[pid]), people.name(pid), people.by_id[pid].get("title") or "", str(people.by_id[pid]["level"]),
-         f"{people.by_id[pid]['influence']:.3f}", _stance(people.by_id[pid]["stance"]),
+         f"{people.by_id[pid]['influence']:.3f}", stance_text(people.by_id[pid]["stance"]),
          people.by_id[pid]["category"].replace("_", " ")]
         for pid in data["power_ranking"]
     ]
@@ -178,7 +174,7 @@ def _figureheads(data: dict[str, Any], people: People, team: dict[str, str]) -> 
 def _what_if(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
     if "assumptions" not in data:
         return None
-    assumed = ", ".join(f"{people.label(a['id'])} is {_stance(a['stance'])} (was {_stance(a['was'])})"
+    assumed = ", ".join(f"{people.label(a['id'])} is {stance_text(a['stance'])} (was {stance_text(a['was'])})"
                         for a in data["assumptions"])
     changes = [f"- {c['message']}" for c in data.get("changes", [])] or ["- Nothing changes."]
     return Section("What if", [f"Assuming {assumed}:"] + changes)
@@ -267,20 +263,16 @@ def _title(data: dict[str, Any]) -> str:
     return f"{data['account']['name']} — influence analysis as of {data.get('as_of', '')}".rstrip()
 
 
-def _md_cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
-
-
 def render_markdown(data: dict[str, Any], team: dict[str, str] | None = None) -> str:
     """The summary as Markdown (tables escaped for ``|`` and newlines)."""
-    out = [f"# {_title(data)}", ""]
+    out = [f"# {md_text(_title(data))}", ""]
     for section in summary_sections(data, team):
-        out += [f"## {section.title}", ""]
-        out += [line for line in section.lines] + ([""] if section.lines else [])
+        out += [f"## {md_text(section.title)}", ""]
+        out += [md_text(line) for line in section.lines] + ([""] if section.lines else [])
         if section.columns:
-            out.append("| " + " | ".join(section.columns) + " |")
+            out.append("| " + " | ".join(md_text(c) for c in section.columns) + " |")
             out.append("|" + "---|" * len(section.columns))
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+            out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in section.rows]
             if section.more:
                 out.append(f"\n… and {section.more} more (see `--format json`).")
             out.append("")

@@ -57,7 +57,7 @@ class LocalStore(Store):
             yield  # a read-only directory: nobody can write there, nothing to lock against
             return
         try:
-            pass
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             yield
         finally:
             os.close(fd)  # closing releases the lock
