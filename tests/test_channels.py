@@ -5,17 +5,14 @@ import pytest
 
 from influence_graph import graph as g
 from influence_graph.analysis.channels import influence_channels
-from influence_graph.model import parse_account
+
+
+from builders import account_graph_of, person  # noqa: E402
 
 
 def channels_of(people, dmu, **sections):
-    data = {"account": {"id": "acme", "name": "Acme"}, "people": people, **sections}
-    whole = g.account_graph(parse_account(data))
+    whole = account_graph_of(people, **sections)
     return influence_channels(whole, g.deference_graph(whole), dmu)
-
-
-def person(pid, **fields):
-    return {"id": pid, "name": pid.title(), **fields}
 
 
 def test_influencers_strongest_first_with_kinds_and_reachability():

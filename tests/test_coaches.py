@@ -5,16 +5,10 @@ import pytest
 
 from influence_graph import graph as g
 from influence_graph.analysis.coaches import MAX_CANDIDATES, coach_candidates
+
+
+from builders import account_graph_of as account, person  # noqa: E402
 from influence_graph.model import parse_account
-
-
-def account(people, **sections):
-    data = {"account": {"id": "acme", "name": "Acme"}, "people": people, **sections}
-    return g.account_graph(parse_account(data))
-
-
-def person(pid, **fields):
-    return {"id": pid, "name": pid.title(), **fields}
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@
 stability shares separate clear answers from fragile ones."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from influence_graph import graph as g
-from influence_graph.analysis import analyze, confidence as confidence_module
+from influence_graph.analysis import analyze
 from influence_graph.analysis.coaches import coach_candidates
 from influence_graph.analysis.confidence import (
     _Pattern,
@@ -21,6 +22,8 @@ from influence_graph.analysis.forecast import listening_arrays, settle
 from influence_graph.analysis.power import brokerage, influence, power_ranking
 from influence_graph.model import load_account, parse_account
 
+# The module (the package attribute `confidence` could be shadowed by a function).
+confidence_module = importlib.import_module("influence_graph.analysis.confidence")
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
 
 

@@ -15,16 +15,9 @@ from influence_graph.analysis.coverage import (
     uncovered_decision_makers,
     warm_paths,
 )
-from influence_graph.model import parse_account
 
 
-def account(people, **sections):
-    data = {"account": {"id": "acme", "name": "Acme"}, "people": people, **sections}
-    return g.account_graph(parse_account(data))
-
-
-def person(pid, **fields):
-    return {"id": pid, "name": pid.title(), **fields}
+from builders import account_graph_of as account, person  # noqa: E402
 
 
 @pytest.fixture

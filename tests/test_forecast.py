@@ -26,8 +26,7 @@ def make(people, channels=(), **sections):
     return parse_account(data)
 
 
-def person(pid, **fields):
-    return {"id": pid, "name": pid.title(), **fields}
+from builders import person  # noqa: E402
 
 
 def sig3(value: float) -> float:
@@ -277,3 +276,11 @@ def test_summary_shows_the_forecast_and_next_best_moves():
     assert "## Next best moves" in text
     assert f"| {account.person(first['id']).name}" in text and f"+{first['gain']:.2f}" in text
     assert "; ".join(first["reasons"]) in text
+
+
+def test_an_account_without_people_has_an_empty_forecast():
+    from influence_graph.analysis import analyze
+
+    data = analyze(make([]), as_of="2026-11-20").to_dict()
+    assert data["forecast"] == {"support": None, "initial_support": None, "members": {}, "next_best_moves": []}
+    assert data["confidence"]["samples"] == 0 and data["confidence"]["forecast_sign"] is None

@@ -339,18 +339,23 @@ def test_cli_opens_the_map_when_asked(tmp_path, monkeypatch):
     assert opened == [str((tmp_path / "m.html").resolve())]
 
 
+def browser_dom(page: Path, profile: Path) -> str:
+    """The page's DOM after headless chromium has loaded and run it, with every host unreachable."""
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="headless chromium is not installed")
 def test_browser_draws_the_map_offline_without_running_injected_code(hostile, tmp_path):
     page = tmp_path / "hostile.html"
     network = influence_map(*hostile)
     network.write_html(page)
-    dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp_path / 'profile'}",
-         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    ).stdout
+    dom = browser_dom(page, tmp_path / "profile")
     assert 'id="ig-status"' in dom, "chromium produced no DOM"
     drawn = re.search(r'data-drawn="(\d*)"', dom).group(1)
     assert drawn == str(len(network.nodes)), "vis-network did not draw the nodes (offline)"
@@ -358,3 +363,46 @@ def test_browser_draws_the_map_offline_without_running_injected_code(hostile, tm
     assert "data-pwned" not in body, f"injected code ran: {body}"
     assert SCRIPT_NAME not in dom
     assert "vis-network" in dom and "<canvas" in dom
+
+
+# Drives the page's own controls, then records what the map shows.
+DRIVE_CONTROLS = """<script>
+window.addEventListener("load", function () { setTimeout(function () {
+  var map = window.influenceMap, out = {};
+  function shown() { return map.nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }); }
+  var search = document.getElementById("ig-search");
+  search.value = "carol";
+  search.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+  out.found = document.getElementById("ig-found").textContent;
+  out.selected = map.network.getSelectedNodes();
+  var dept = document.getElementById("ig-dept");
+  dept.value = "eng"; dept.dispatchEvent(new Event("change"));
+  out.eng = shown();
+  dept.value = "exec"; dept.dispatchEvent(new Event("change"));
+  out.exec = shown();
+  dept.value = ""; dept.dispatchEvent(new Event("change"));
+  document.getElementById("ig-dmu-only").click();
+  out.dmu = shown();
+  document.querySelector(".ig-edge-filter[value=rivalry]").click();
+  out.rivalries = map.edges.get({ filter: function (e) { return e.kind === "rivalry" && !e.hidden; } }).length;
+  document.getElementById("ig-reset").click();
+  out.reset = shown().length;
+  document.body.setAttribute("data-result", JSON.stringify(out));
+}, 50); });
+</script>"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless chromium is not installed")
+def test_browser_search_and_filters(hostile, tmp_path):
+    page = tmp_path / "driven.html"
+    text = influence_map(*hostile).generate_html()
+    page.write_text(text.replace("</body>", DRIVE_CONTROLS + "</body>"), encoding="utf-8")
+    body = re.search(r"<body[^>]*>", browser_dom(page, tmp_path / "profile")).group(0)
+    result = json.loads(html.unescape(re.search(r'data-result="([^"]*)"', body).group(1)))
+    assert result["found"] == "Found: Carol Chen" and result["selected"] == ["cfo"]
+    assert result["eng"] == ["mgr", "dev", "jt", "rc"]  # a department, with our team and competitors
+    assert result["exec"] == ["boss", "cfo", "vp", "mgr", "dev", "jt", "rc"]  # a division includes its sub-departments
+    assert result["dmu"] == ["boss", "cfo", "jt", "rc"]
+    assert result["rivalries"] == 0
+    assert result["reset"] == 8

@@ -63,7 +63,7 @@ def analyze(
     ``assume`` maps person ids to stances to assume (what-if), e.g. ``{"zhao": "champion"}``:
     everything is computed under them, and the result adds ``assumptions`` and the
     ``changes`` against the analysis without them. ``confidence`` adds how stable the
-    key answers are when strengths and stances are re-drawn (0.15 s at 1,000 people).
+    key answers are when strengths and stances are re-drawn (~0.2 s at 1,000 people).
     """
     if assume:
         baseline = analyze(account, as_of, confidence=False).to_dict()

@@ -166,8 +166,10 @@ def confidence(
     ([{'id': 'a', 'share': 1.0}], 'positive', 1.0)
     """
     people, listening, lam = listening_arrays(deference)
+    noise = {"strength": STRENGTH_SPREAD, "stance": STANCE_SPREAD, "unknown_stance": UNKNOWN_STANCE_SPREAD}
     if not people:
-        return {"samples": 0, "seed": seed, "top_power_holders": [], "top_coach": None, "forecast_sign": None}
+        return {"samples": 0, "seed": seed, "perturbation": noise, "top_power_holders": [], "top_coach": None,
+                "forecast_sign": None}
     index = {p: i for i, p in enumerate(people)}
     nodes = [deference.nodes[p] for p in people]
     x0 = np.array([node.get(g.STANCE_VALUE, 0.0) for node in nodes])
@@ -178,7 +180,7 @@ def confidence(
     return {
         "samples": samples,
         "seed": seed,
-        "perturbation": {"strength": STRENGTH_SPREAD, "stance": STANCE_SPREAD, "unknown_stance": UNKNOWN_STANCE_SPREAD},
+        "perturbation": noise,
         "top_power_holders": _top_holders(ranks, [index[p] for p in ranking[:top]], people),
         "top_coach": _top_coach(ranks, stances, x0, power, coaches, coach_scores, index),
         "forecast_sign": _forecast_sign(pattern, lam, ranks, stances, x0, listening, power, dmu, people),

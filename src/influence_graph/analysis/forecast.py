@@ -54,6 +54,8 @@ def listening_arrays(deference: nx.DiGraph) -> tuple[list[str], sp.csr_matrix, n
     (['a', 'b'], [[0.0, 0.0], [0.8, 0.0]], [0.0, 0.3])
     """
     people = list(deference)
+    if not people:
+        return [], sp.csr_matrix((0, 0)), np.zeros(0)
     listening = nx.to_scipy_sparse_array(deference, nodelist=people, weight=g.WEIGHT, format="csr")
     listening = sp.csr_matrix(listening)
     lam = np.array([deference.nodes[p].get(g.SUSCEPTIBILITY, g.DEFAULT_SUSCEPTIBILITY) for p in people], dtype=float)

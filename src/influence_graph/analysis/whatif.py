@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model import Account, AssumptionError, StanceLabel, stance_value
+from ..model import Account, AssumptionError, StanceLabel
 from ..model.account import Stance
 
 _LABELS = ", ".join(s.value for s in StanceLabel)

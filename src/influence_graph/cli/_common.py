@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from collections.abc import Iterator
 
@@ -59,3 +60,21 @@ def load_source(source: str, store: str | None):
 
     with user_errors():
         return _load_source(source, store)
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date (use YYYY-MM-DD)", param, ctx)
+
+
+as_of_option = click.option(
+    "--as-of", type=IsoDate(), default=None,
+    help="The day to count follow-ups and deadlines from (default today).",
+)

@@ -12,19 +12,7 @@ from ..analysis.whatif import parse_assumptions
 from ..model import account_json_schema, atomic_write_text
 from ..model.template import account_template
 from ..report.summary import render_markdown, render_text
-from ._common import cli, load_source, store_option, user_errors
-
-
-class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date (use YYYY-MM-DD)", param, ctx)
+from ._common import as_of_option, cli, load_source, store_option, user_errors
 
 
 def _team_names(account) -> dict[str, str]:
@@ -95,7 +83,7 @@ def schema() -> None:
 @click.argument("source")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
               help="table: what to act on, for reading; json: every answer, for tools; markdown: for a wiki or email.")
-@click.option("--as-of", type=IsoDate(), default=None, help="The day to count follow-ups from (default today).")
+@as_of_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")

@@ -8,8 +8,7 @@ import click
 
 from ..analysis import analyze as run_analysis
 from ..viz import influence_map
-from ._common import cli, load_source, store_option, user_errors
-from .account_cmds import IsoDate
+from ._common import as_of_option, cli, load_source, store_option, user_errors
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -19,7 +18,7 @@ HTML_SUFFIXES = (".html", ".htm")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The map to write: FILE.html (one file, works offline).")
 @click.option("--open", "open_it", is_flag=True, help="Open the map in the browser once written.")
-@click.option("--as-of", type=IsoDate(), default=None, help="The day to count follow-ups from (default today).")
+@as_of_option
 @store_option
 def map_command(source: str, output: str, open_it: bool, as_of: dt.date | None, store: str | None) -> None:
     """Write the interactive influence map: who really decides, stances, coverage,

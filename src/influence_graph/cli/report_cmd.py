@@ -9,8 +9,7 @@ import click
 from ..analysis import analyze as run_analysis
 from ..model import atomic_write_text
 from ..report import render_plan
-from ._common import cli, load_source, store_option, user_errors
-from .account_cmds import IsoDate
+from ._common import as_of_option, cli, load_source, store_option, user_errors
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -19,7 +18,7 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 @click.argument("source")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The plan to write: FILE.html (printable, with the map) or FILE.md.")
-@click.option("--as-of", type=IsoDate(), default=None, help="The day to count follow-ups and deadlines from (default today).")
+@as_of_option
 @store_option
 def report(source: str, output: str, as_of: dt.date | None, store: str | None) -> None:
     """Write the account plan for the bid review: summary, decision unit, power versus

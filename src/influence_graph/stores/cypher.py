@@ -13,10 +13,10 @@ is what Neo4j Browser runs and what the linter checks. Three kinds of file:
 Statements are separated by ``;``. The folder is found in an editable checkout
 (repository root) and when installed (the wheel carries it as ``influence_graph/cypher``).
 
->>> sorted(store_statements())[:2]
-['create_competitor_relationships', 'create_competitors']
->>> named_query("rivalries").parameters
-()
+>>> named_query("strongest_influencers").parameters
+('account', 'person')
+>>> store_statement("create_people").splitlines()[0]
+'UNWIND $rows AS row'
 """
 from __future__ import annotations
 

@@ -35,11 +35,12 @@ import jinja2
 import networkx as nx
 import numpy as np
 from markupsafe import Markup
+from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .. import graph as g
 from ..analysis._names import closeness, join
-from ..model import Account, atomic_write_text
+from ..model import Account, Person, atomic_write_text
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
@@ -263,7 +264,7 @@ def _strength_words(value: Any) -> str:
     return closeness(float(value))
 
 
-def _stance(person) -> str | float:
+def _stance(person: Person) -> str | float:
     """The stance as given: a label, or a number."""
     return person.stance.value if hasattr(person.stance, "value") else float(person.stance)
 
@@ -311,7 +312,7 @@ class _Context:
         return self.names.get(node_id, node_id)
 
 
-def _is_coach(person, flags: Mapping[str, Any]) -> bool:
+def _is_coach(person: Person, flags: Mapping[str, Any]) -> bool:
     """A confirmed coach: marked ``coach`` in roles (or confirmed by the analysis)."""
     return any(r.value == "coach" for r in person.roles) or bool(flags.get("coach", {}).get("confirmed"))
 
@@ -323,7 +324,7 @@ def _badges(flags: Mapping[str, Any], is_coach: bool) -> list[str]:
     return marks
 
 
-def _who(person, level: int, ctx: _Context, marks: list[str]) -> list[str]:
+def _who(person: Person, level: int, ctx: _Context, marks: list[str]) -> list[str]:
     """Name, title, department, level, roles, stance."""
     parts = [f"<b>{_e(person.name)}</b> {' '.join(marks)}".rstrip()]
     where = [w for w in (person.title, ctx.departments.get(person.department or "", person.department)) if w]
@@ -337,7 +338,7 @@ def _who(person, level: int, ctx: _Context, marks: list[str]) -> list[str]:
     return parts
 
 
-def _standing(person, ctx: _Context, in_dmu: bool) -> list[str]:
+def _standing(person: Person, ctx: _Context, in_dmu: bool) -> list[str]:
     """Real power, decision-unit membership, who on each side knows them."""
     parts = []
     row = ctx.people.get(person.id)
@@ -355,7 +356,7 @@ def _standing(person, ctx: _Context, in_dmu: bool) -> list[str]:
     return parts
 
 
-def _why(person, ctx: _Context, flags: Mapping[str, Any], is_coach: bool) -> list[str]:
+def _why(person: Person, ctx: _Context, flags: Mapping[str, Any], is_coach: bool) -> list[str]:
     """The analysis' reasons: flags, coverage gap, follow-up, risks."""
     parts = []
     if "hidden_power" in flags:
@@ -383,7 +384,7 @@ def _why(person, ctx: _Context, flags: Mapping[str, Any], is_coach: bool) -> lis
     return parts
 
 
-def _person_tip(person, level: int, ctx: _Context, in_dmu: bool) -> str:
+def _person_tip(person: Person, level: int, ctx: _Context, in_dmu: bool) -> str:
     """The tooltip of a customer person: HTML in which every user string is escaped."""
     flags = ctx.flags.get(person.id, {})
     is_coach = _is_coach(person, flags)
@@ -487,9 +488,7 @@ class InfluenceMap(Network):
     def add_edge(self, source, to, **options):
         if source not in self._node_index or to not in self._node_index:
             raise KeyError(f"edge {source!r} -> {to!r} names a node that is not on the map")
-        options.setdefault("arrows", "to")
-        options.update({"from": source, "to": to})
-        self.edges.append(options)
+        self.edges.append(Edge(source, to, self.directed, **options).options)
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
         """The whole page as text: vis-network inlined, data as script-safe JSON."""
