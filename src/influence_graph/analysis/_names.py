@@ -23,10 +23,21 @@ def name(graph: nx.Graph, node: str) -> str:
     return graph.nodes[node].get(g.NAME) or node
 
 
+def titled(person_name: str, title: str | None) -> str:
+    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明), CEO`` when the name
+    already ends in brackets; the name alone when there is no title.
+
+    >>> titled("Zhao Ming", "CEO"), titled("Zhao Ming (赵明)", "CEO"), titled("Li", None)
+    ('Zhao Ming (CEO)', 'Zhao Ming (赵明), CEO', 'Li')
+    """
+    if not title:
+        return person_name
+    return f"{person_name}, {title}" if person_name.rstrip().endswith(")") else f"{person_name} ({title})"
+
+
 def label(graph: nx.Graph, node: str) -> str:
     """Name with title, e.g. ``Zhao Ming (CEO)``; the name alone when there is no title."""
-    title = graph.nodes[node].get(g.TITLE)
-    return f"{name(graph, node)} ({title})" if title else name(graph, node)
+    return titled(name(graph, node), graph.nodes[node].get(g.TITLE))
 
 
 def join(words: Iterable[str]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis.followups import OVERDUE_AFTER
+from ..analysis._names import titled
 from .text import md_text, stance_text
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
 
@@ -95,8 +96,7 @@ class _Facts:
         return self.names.get(pid, pid) if pid else "(unassigned)"
 
     def label(self, pid: str) -> str:
-        title = self.titles.get(pid)
-        return f"{self.name(pid)} ({title})" if title else self.name(pid)
+        return titled(self.name(pid), self.titles.get(pid))
 
     def why_key(self, pid: str) -> str:
         """Why this person matters, in a seller's words."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..analysis._names import titled
 from .text import md_text, stance_text
 
 TOP = 5  # rows per ranked table: the few things to act on, not a data dump
@@ -38,7 +39,7 @@ class People:
         person = self.by_id.get(pid)
         if not person:
             return pid
-        return f"{person['name']} ({person['title']})" if person.get("title") else person["name"]
+        return titled(person["name"], person.get("title"))
 
     def path(self, ids: list[str], team: dict[str, str]) -> str:
         return " → ".join(team.get(i) or self.name(i) for i in ids)
