@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import skip_unless_installed
+
 from influence_graph.stores import cypher
 from influence_graph.stores.neo4j_store import CLEARS, SECTIONS, WRITES
 
@@ -36,9 +38,9 @@ DB_SCHEMA = {
 def lint(items: list[dict]) -> dict:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed: cannot lint Cypher (.ci/run installs it)")
+        skip_unless_installed("node is not installed: cannot lint Cypher")
     if not (LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.skip("@neo4j-cypher/language-support is not installed: run `npm ci --prefix tests/cypher_lint`")
+        skip_unless_installed("@neo4j-cypher/language-support is not installed: run `npm ci --prefix tests/cypher_lint`")
     done = subprocess.run([node, str(LINT_DIR / "lint.mjs")], input=json.dumps({"schema": DB_SCHEMA, "items": items}),
                           capture_output=True, text=True, timeout=120, cwd=LINT_DIR)
     assert done.returncode == 0, done.stderr

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from conftest import skip_unless_installed
 from click.testing import CliRunner
 
 from influence_graph import graph as g
@@ -341,6 +343,8 @@ def test_cli_opens_the_map_when_asked(tmp_path, monkeypatch):
 
 def browser_dom(page: Path, profile: Path) -> str:
     """The page's DOM after headless chromium has loaded and run it, with every host unreachable."""
+    if CHROMIUM is None:
+        skip_unless_installed("headless chromium is not installed")
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
@@ -350,7 +354,6 @@ def browser_dom(page: Path, profile: Path) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless chromium is not installed")
 def test_browser_draws_the_map_offline_without_running_injected_code(hostile, tmp_path):
     page = tmp_path / "hostile.html"
     network = influence_map(*hostile)
@@ -393,7 +396,6 @@ window.addEventListener("load", function () { setTimeout(function () {
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless chromium is not installed")
 def test_browser_search_and_filters(hostile, tmp_path):
     page = tmp_path / "driven.html"
     text = influence_map(*hostile).generate_html()

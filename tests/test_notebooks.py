@@ -6,6 +6,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from conftest import skip_unless_installed
 from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -26,7 +28,7 @@ def _execute(path: Path) -> nbformat.NotebookNode:
         client.start_new_kernel_client()
     except Exception as exc:  # no kernelspec, no ipykernel, no sockets: not the notebook's fault
         client._cleanup_kernel()
-        pytest.skip(f"SKIPPED: cannot start a Jupyter python3 kernel to run {path.name}: {exc!r}")
+        skip_unless_installed(f"cannot start a Jupyter python3 kernel to run {path.name}: {exc!r}")
     return client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
 
 

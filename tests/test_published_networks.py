@@ -21,7 +21,7 @@ from influence_graph.analysis.factions import factions
 from influence_graph.analysis.power import brokerage, classify_power, formal_position, influence, power_ranking
 from influence_graph.model import Account, parse_account
 
-HIGHTECH = Path("/work/shared/data/krackhardt-hightech")
+HIGHTECH = Path(__file__).parent / "data" / "krackhardt-hightech"  # a copy of ../shared/data
 KITE_NAMES = ["Andre", "Beverly", "Carol", "Diane", "Ed", "Fernando", "Garth", "Heather", "Ike", "Jane"]
 
 
