@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import synthetic_account  # noqa: E402
+from timing import best_time  # noqa: E402
 
 from influence_graph import graph as g  # noqa: E402
 from influence_graph.analysis import _igraph  # noqa: E402
@@ -26,15 +27,6 @@ except ImportError as exc:  # another part of the analysis is missing: time our 
     analyze, MISSING = None, exc
 else:
     MISSING = None
-
-
-def best_time(run, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def measure(n_people: int, repeats: int) -> dict[str, float]:

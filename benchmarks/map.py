@@ -21,20 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import synthetic_account  # noqa: E402
+from timing import best_time  # noqa: E402
 
 from influence_graph.analysis import analyze  # noqa: E402
 from influence_graph.viz import influence_map  # noqa: E402
 
 AS_OF = "2026-11-20"
-
-
-def best_time(run, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def browser_seconds(page: Path, expected_nodes: int) -> float | None:
