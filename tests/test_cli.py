@@ -197,3 +197,21 @@ def test_demo_writes_account_analysis_and_map(runner, tmp_path):
     assert "Act on these first" in result.output
     assert str(out / "map.html") in result.output
     assert "<html" in (out / "map.html").read_text(encoding="utf-8").lower()
+
+
+def test_an_account_with_no_one_in_it_analyzes_to_empty_answers(runner, tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("account: {id: blank, name: Blank}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["analyze", str(empty), "--format", "json", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["people"], data["power_ranking"], data["risks"]) == ([], [], [])
+    table = runner.invoke(cli, ["analyze", str(empty), "--as-of", AS_OF])
+    assert table.exit_code == 0 and "No people in the account yet." in table.output
+
+
+def test_the_api_rejects_a_bad_as_of_with_our_error():
+    import influence_graph as ig
+
+    with pytest.raises(ig.InfluenceGraphError, match=r"^as_of 'yesterday' is not a date \(use YYYY-MM-DD\)$"):
+        ig.analyze(load_account(EXAMPLE), as_of="yesterday")

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from .. import graph as g
-from ..model import Account
+from ..model import Account, InfluenceGraphError
 from .channels import influence_channels
 from .coaches import coach_candidates
 from .confidence import confidence as answer_stability
@@ -45,11 +45,40 @@ def _as_date(as_of: str | dt.date | None) -> dt.date:
         return dt.date.today()
     if isinstance(as_of, dt.date):
         return as_of
-    return dt.date.fromisoformat(as_of)
+    try:
+        return dt.date.fromisoformat(as_of)
+    except (TypeError, ValueError):
+        raise InfluenceGraphError(f"as_of {as_of!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def _stance_out(stance: Any) -> Any:
     return stance if isinstance(stance, (int, float)) else str(stance)
+
+
+def _people_rows(whole, power, broker, formal, categories, coach_scores, coverage) -> list[dict[str, Any]]:
+    """One row per customer person, in file order: the ``people`` key of the JSON."""
+    rows = []
+    for pid in g.customer_people(whole):
+        node = whole.nodes[pid]
+        rows.append(
+            {
+                "id": pid,
+                "name": node[g.NAME],
+                "title": node[g.TITLE],
+                "department": node[g.DEPARTMENT],
+                "level": node[g.LEVEL],
+                "roles": node[g.ROLES],
+                "in_dmu": node[g.IN_DMU],
+                "influence": round(power[pid], 6),
+                "brokerage": round(broker[pid], 6),
+                "formal": round(formal[pid], 6),
+                "category": categories[pid][0],
+                "coach_score": round(coach_scores.get(pid, 0.0), 6),
+                "coverage": round(coverage.get(pid, 0.0), 6),
+                "stance": _stance_out(node[g.STANCE]),
+            }
+        )
+    return rows
 
 
 def analyze(
@@ -90,28 +119,7 @@ def analyze(
     followups = follow_ups(account, key, today)
     risk_list = risks(whole, power, coverage, dmu, ranking)
 
-    people = []
-    for pid in g.customer_people(whole):
-        node = whole.nodes[pid]
-        category, _ = categories[pid]
-        people.append(
-            {
-                "id": pid,
-                "name": node[g.NAME],
-                "title": node[g.TITLE],
-                "department": node[g.DEPARTMENT],
-                "level": node[g.LEVEL],
-                "roles": node[g.ROLES],
-                "in_dmu": node[g.IN_DMU],
-                "influence": round(power[pid], 6),
-                "brokerage": round(broker[pid], 6),
-                "formal": round(formal[pid], 6),
-                "category": category,
-                "coach_score": round(coach_scores.get(pid, 0.0), 6),
-                "coverage": round(coverage.get(pid, 0.0), 6),
-                "stance": _stance_out(node[g.STANCE]),
-            }
-        )
+    people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage)
     data = {
         "account": {"id": account.id, "name": account.name},
         "as_of": today.isoformat(),

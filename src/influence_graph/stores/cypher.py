@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import StoreError
+from ..resources import resource_dir
 
 SCHEMA_FILE = "schema.cypher"
 STORE_FOLDER = "store"
@@ -113,11 +114,10 @@ def _parse(statement: str, default_name: str, source: str) -> Statement:
 
 def cypher_dir() -> Path:
     """The ``cypher/`` folder: inside the installed package, else at the checkout's root."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "cypher", package.parents[1] / "cypher"):
-        if (candidate / SCHEMA_FILE).is_file():
-            return candidate
-    raise StoreError(f"cannot find the cypher/ folder (looked in {package / 'cypher'} and {package.parents[1] / 'cypher'})")
+    try:
+        return resource_dir("cypher")
+    except FileNotFoundError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _read(path: Path) -> list[str]:
