@@ -101,9 +101,9 @@ def run(n: int) -> None:
     print(f"  forecast + next best moves (one solve)   {t_forecast * 1000:8.1f} ms   support {result['support']:+.3f}")
     print(f"  naive: re-solve per candidate (x{n})     {t_naive_moves * 1000:8.1f} ms   "
           f"({per_candidate * 1000:.2f} ms each, {min(NAIVE_CANDIDATES, n)} timed)   ratio {t_naive_moves / t_forecast:6.0f}x")
+    coach = f", top coach {stable['top_coach']['share']:.0%}" if stable["top_coach"] else ""
     print(f"  confidence, {SAMPLES} samples (batched)     {t_conf * 1000:8.1f} ms   "
-          f"sign {stable['forecast_sign']['sign']} {stable['forecast_sign']['share']:.0%}, "
-          f"top coach {stable['top_coach']['share']:.0%}" if stable["top_coach"] else "")
+          f"sign {stable['forecast_sign']['sign']} {stable['forecast_sign']['share']:.0%}{coach}")
     print(f"  naive: whole analysis per sample (x{SAMPLES}) {t_naive_conf:8.1f} s    "
           f"({per_sample:.2f} s each, {NAIVE_SAMPLES} timed)   ratio {t_naive_conf / t_conf:6.0f}x")
     print(f"  analyze() without / with confidence      {t_without:8.2f} s / {t_with:.2f} s")

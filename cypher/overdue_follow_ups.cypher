@@ -10,4 +10,4 @@ WITH p, last_touch, touches,
 WHERE last_touch IS NULL OR days_since > 21
 RETURN p.account AS account, p.name AS person, p.title AS title, touches, last_touch, days_since,
        CASE WHEN last_touch IS NULL THEN 'never' ELSE 'overdue' END AS status
-ORDER BY status DESC, days_since DESC, account, person;
+ORDER BY status, days_since DESC, account, person;

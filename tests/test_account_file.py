@@ -131,7 +131,7 @@ EXPECTED = {
         ("people[zhao].reports_to", "refers to unknown person 'Li'", 7),
         ("people[_li].id", f"'_li' {NOT_AN_ID}", 8),
         ("people[wang fang].id", f"'wang fang' {NOT_AN_ID}", 9),
-        ("people[3].id", '42 is a number here but must be text; quote it: "42"', 10),
+        ("people[3].id", '42 is read as a number here but must be text; quote it: "42"', 10),
     ],
     "missing_fields.yaml": [
         ("account.name", "required field is missing", 3),
@@ -155,11 +155,12 @@ EXPECTED = {
         ("people[li].reports_to", "refers to unknown person 'ma'", 9),
         ("people[li].colour", UNKNOWN_KEY, 10),
     ],
+    # The wording of YAML syntax errors is libyaml's (PyYAML's own parser words them differently).
     "yaml_syntax.yaml": [
-        ("", "not valid YAML (column 4): expected <block end>, but found '<block mapping start>' (while parsing a block collection)", 7),
+        ("", "not valid YAML (column 4): did not find expected '-' indicator (while parsing a block collection)", 7),
     ],
     "yaml_unclosed.yaml": [
-        ("", "not valid YAML (column 7): expected ',' or '}', but got ':' (while parsing a flow mapping)", 3),
+        ("", "not valid YAML (column 7): did not find expected ',' or '}' (while parsing a flow mapping)", 3),
     ],
     "json_syntax.json": [("", "not valid JSON (column 3): Expecting value", 6)],  # trailing comma
     "empty.yaml": [("", EMPTY, 1)],
@@ -171,6 +172,8 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_problem_is_reported_with_place_and_line(name):
+    if name.startswith("yaml_") and not yaml.__with_libyaml__:
+        pytest.skip("YAML syntax messages are libyaml's; this PyYAML was built without it")
     assert problems_of(DATA / name) == EXPECTED[name]
 
 
@@ -179,7 +182,7 @@ def test_the_error_lists_every_problem_as_file_line_place_message():
     with pytest.raises(AccountFileError) as caught:
         load_account(path)
     assert str(caught.value).splitlines() == [
-        "4 problems in the account:",
+        f"4 problems in {path}:",
         f"  {path}:6: departments[eng].parent: a department cannot be its own parent",
         f"  {path}:8: people[zhao].reports_to: a person cannot report to themselves",
         f"  {path}:11: channels[0].to: a channel cannot run from a person to themselves",

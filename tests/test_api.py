@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import re
 import subprocess
@@ -44,6 +45,47 @@ def test_public_api_is_pinned():
     assert issubclass(ig.AccountFileError, ig.InfluenceGraphError)
 
 
+EMPTY = inspect.Parameter.empty
+# DESIGN §5b, call by call: parameter names, and defaults where a notebook may leave them out.
+SIGNATURES = {
+    "load": [("source", EMPTY), ("store", None)],
+    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None)],
+    "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
+    "open_store": [("location", None)],
+    "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
+    "action_items": [("account", EMPTY), ("result", None)],
+}
+STORE_METHODS = {
+    "save": [("account", EMPTY), ("force", False)],
+    "load": [("account_id", EMPTY)],
+    "list": [],
+    "delete": [("account_id", EMPTY)],
+}
+
+
+def _parameters(function) -> list[tuple[str, object]]:
+    return [(p.name, p.default) for p in inspect.signature(function).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name != "self"]
+
+
+@pytest.mark.parametrize("name", sorted(SIGNATURES))
+def test_public_functions_keep_their_signatures(name):
+    assert _parameters(getattr(ig, name)) == SIGNATURES[name]
+
+
+def test_both_stores_keep_the_notebook_methods(tmp_path):
+    from influence_graph.stores.neo4j_store import Neo4jStore
+
+    local = ig.open_store(tmp_path)
+    for store in (local, Neo4jStore):
+        for method, parameters in STORE_METHODS.items():
+            assert _parameters(getattr(store, method)) == parameters, (store, method)
+        # store.query("MATCH … $account", account="acme"): the statement first, then Cypher parameters by name
+        query = [p for p in inspect.signature(store.query).parameters.values() if p.name != "self"]
+        assert [p.kind.name for p in query] in (["POSITIONAL_ONLY", "VAR_KEYWORD"],
+                                                ["POSITIONAL_OR_KEYWORD", "VAR_KEYWORD"])
+
+
 def test_import_is_light():
     # `ig validate` must not pay for pandas, pyvis or the analysis on every start.
     code = "import sys, influence_graph; print(sorted(m for m in ('pandas', 'pyvis', 'networkx') if m in sys.modules))"
@@ -72,6 +114,10 @@ def test_analyze_tables_are_readable_dataframes(result, account):
     assert coaches.loc[0, "name"] == account.person(coaches.loc[0, "id"]).name
     uncovered = result.uncovered_decision_makers
     assert "name" in uncovered.columns and "path_strength" in uncovered.columns
+    follow_ups = result.follow_ups  # days since the last touch: whole days, blank for someone never met
+    assert str(follow_ups["days_since"].dtype) == "Int64" and follow_ups["days_since"].isna().any()
+    assert follow_ups["days_since"].dropna().tolist() == [f["days_since"] for f in result.to_dict()["follow_ups"]
+                                                           if f["days_since"] is not None]
     assert isinstance(result.relationship_depth, dict)
     assert isinstance(result.power_ranking, list)
 

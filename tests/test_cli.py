@@ -75,7 +75,7 @@ def test_validate_bad_file_lists_every_problem(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
     assert result.output == (
-        "Error: 2 problems in the account:\n"
+        f"Error: 2 problems in {bad}:\n"
         f"  {bad}:3: people[a].reports_to: refers to unknown person 'ghost'\n"
         f"  {bad}:4: people[b].stance: unknown stance 'hostile'; use one of champion, supporter, "
         "neutral, skeptic, opponent, unknown or a number from -1 to 1\n"
@@ -86,7 +86,7 @@ def test_validate_bad_file_lists_every_problem(runner, tmp_path):
 def test_missing_file_is_exit_1(runner, tmp_path):
     result = runner.invoke(cli, ["analyze", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
-    assert result.output == f"Error: 1 problem in the account:\n  {tmp_path / 'nope.yaml'}: no such file\n"
+    assert result.output == f"Error: 1 problem in {tmp_path / 'nope.yaml'}:\n  {tmp_path / 'nope.yaml'}: no such file\n"
 
 
 def test_schema_is_json_schema_that_checks_the_example(runner):

@@ -162,6 +162,42 @@ def test_a_near_tie_is_fragile_and_a_clear_lead_is_stable():
     assert clear["forecast_sign"]["sign"] == "positive" and clear["forecast_sign"]["share"] == 1.0
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_shares_count_the_samples_in_which_each_answer_holds(seed):
+    # Recompute every sample the slow way (networkx PageRank, one direct forecast each)
+    # and count: the batched shares must be exactly those counts.
+    import networkx as nx
+
+    from influence_graph.analysis.forecast import support_weights
+
+    account = random_account(seed)
+    deference, power, ranking, coaches, scores, dmu = answers(account)
+    samples = 40
+    result = confidence(deference, power, ranking, coaches, scores, dmu, samples=samples, seed=seed)
+    people, listening, lam = listening_arrays(deference)
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    known = np.array([deference.nodes[p][g.STANCE_KNOWN] for p in people])
+    weights, stances = perturbed_samples(listening, x0, known, samples, seed)
+    pattern = _Pattern(listening, weights)
+    in_top = dict.fromkeys(ranking[:5], 0)
+    support = []
+    for k in range(samples):
+        graph = nx.relabel_nodes(nx.from_scipy_sparse_array(pattern.matrix(k), create_using=nx.DiGraph),
+                                 dict(enumerate(people)))
+        ranks = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-14)
+        top = sorted(ranks, key=ranks.get, reverse=True)[:5]
+        for pid in in_top:
+            in_top[pid] += pid in top
+        settled = settle(pattern.matrix(k), lam, stances[:, k])
+        support.append(support_weights(people, ranks, dmu) @ settled)
+    assert result["top_power_holders"] == [{"id": pid, "share": round(n / samples, 3)} for pid, n in in_top.items()]
+    baseline = support_weights(people, power, dmu) @ settle(listening, lam, x0)
+    sign = result["forecast_sign"]
+    assert sign["sign"] == ("positive" if baseline > 0 else "negative")
+    assert sign["share"] == round(float(np.mean(np.sign(support) == np.sign(baseline))), 3)
+    assert sign["support_range"] == [round(float(v), 3) for v in np.percentile(support, [10, 90])]
+
+
 def test_confidence_is_deterministic_and_in_the_analysis():
     account = load_account(EXAMPLE)
     first = analyze(account, as_of="2026-11-20").to_dict()["confidence"]
@@ -183,6 +219,29 @@ def test_summary_shows_how_sure_we_are():
     conf = data["confidence"]
     sign = conf["forecast_sign"]
     assert "## How sure we are" in text
-    assert f"- The forecast stays {sign['sign']} in {sign['share']:.0%}." in text
+    assert f"- The forecast stays {sign['sign']} in {sign['share']:.0%}: too close to call." in text
+    assert sign["share"] < 0.7  # the example's forecast (−0.02) is a coin toss, and the wording says so
     holder = conf["top_power_holders"][0]
     assert f"{account.person(holder['id']).name} {holder['share']:.0%}" in text
+    # The example's top coach is marked as coach: first in every scenario, and said so.
+    assert data["coach_candidates"][0]["confirmed"] and conf["top_coach"]["share"] == 1.0
+    name = account.person(conf["top_coach"]["id"]).name
+    assert f"- Top coach {name} is confirmed (marked as coach): first whatever the numbers." in text
+
+
+def test_a_forecast_at_zero_is_not_called_a_sign():
+    from influence_graph.report.summary import render_text
+
+    # Nobody's stance is known: the forecast is exactly 0, and re-drawn it lands either side.
+    account = parse_account({
+        "account": {"id": "x", "name": "X"},
+        "people": [{"id": "a", "name": "A", "roles": ["decision_maker"]}, {"id": "b", "name": "B"}],
+        "channels": [{"from": "b", "to": "a", "kind": "advice"}],
+    })
+    data = analyze(account, as_of="2026-11-20").to_dict()
+    assert data["forecast"]["support"] == 0.0 and data["confidence"]["forecast_sign"]["sign"] == "zero"
+    low, high = data["confidence"]["forecast_sign"]["support_range"]
+    assert low < 0 < high
+    text = render_text(data)
+    assert f"With strengths and stances re-drawn 200 times, most land between {low:+.2f} and {high:+.2f}." in text
+    assert "stays zero" not in text

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from influence_graph import graph as g
-from influence_graph.analysis.forecast import forecast, listening_arrays, settle, settled_opinions, support_weights
+from influence_graph.analysis.forecast import (
+    forecast,
+    listening_arrays,
+    opinion_system,
+    settle,
+    settled_opinions,
+    support_reach,
+    support_weights,
+)
 from influence_graph.model import load_account
 
 from builders import account_of, person
@@ -42,6 +50,13 @@ def test_paper_account_encodes_the_papers_influence_matrix():
     w = np.diag(1 - lam) + np.diag(spread) @ listening.toarray()
     np.testing.assert_allclose(w, PAPER_W, atol=1e-12)
     np.testing.assert_allclose(lam, 1 - np.diag(PAPER_W), atol=1e-12)
+
+
+def test_paper_system_is_i_minus_lambda_w():
+    # The matrix the solver inverts, against the paper's W typed in: I − ΛW with Λ = I − diag(W).
+    _, listening, lam = listening_arrays(deference_of(load_account(PAPER)))
+    expected = np.eye(4) - np.diag(1 - np.diag(PAPER_W)) @ PAPER_W
+    np.testing.assert_allclose(opinion_system(listening, lam).toarray(), expected, atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -131,6 +146,18 @@ def test_moves_are_ranked_best_first_with_id_tie_break():
     moves = forecast(deference_of(account), {"ceo": 0.5, "a": 0.25, "b": 0.25}, ["ceo"])["next_best_moves"]
     assert [m["id"] for m in moves] == ["ceo", "a", "b"]
     assert moves[1]["gain"] == moves[2]["gain"] > 0
+
+
+def test_a_decision_maker_is_counted_against_the_other_members():
+    account = make(
+        [person("ceo", name="Zhao Ming", stance="neutral", roles=["decision_maker"]),
+         person("cfo", name="Wang Fang", stance="skeptic", roles=["decision_maker"]),
+         person("cto", name="Chen Jie", stance="supporter", roles=["decision_maker"])],
+        [{"from": "cfo", "to": "ceo", "kind": "advice", "strength": 0.8}],
+    )
+    moves = {m["id"]: m["reasons"] for m in forecast(deference_of(account), {"ceo": 0.4, "cfo": 0.3, "cto": 0.3},
+                                                      ["ceo", "cfo", "cto"])["next_best_moves"]}
+    assert moves["cfo"][1] == "listened to by 1 of the 2 other decision makers (Zhao Ming)"
 
 
 def test_no_decision_unit_means_no_forecast():
@@ -237,6 +264,28 @@ def test_someone_nobody_listens_to_moves_only_their_own_opinion(seed):
         assert loner not in gains  # their own vote is not counted, so winning them over gains nothing
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("susceptibility", ["random", "full"])
+def test_iterative_solve_equals_a_direct_solve(seed, susceptibility):
+    # W built from its definition (not from opinion_system), solved densely: the GMRES
+    # path must agree to 1e-10, also with every λ at 1 (capped just below).
+    account = random_account(seed, n=250)
+    deference = deference_of(account)
+    if susceptibility == "full":
+        for node in deference.nodes.values():
+            node[g.SUSCEPTIBILITY] = 1.0
+    people, listening, lam = listening_arrays(deference)
+    a = listening.toarray()
+    rows = a.sum(axis=1)
+    w = np.diag(1 - lam) + np.divide(lam, rows, out=np.zeros_like(lam), where=rows > 0)[:, None] * a
+    system = np.eye(len(people)) - np.diag(lam) @ w
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    np.testing.assert_allclose(settle(listening, lam, x0), np.linalg.solve(system, (1 - lam) * x0), rtol=0, atol=1e-10)
+    weights = support_weights(people, random_power(people, seed), account.decision_unit)
+    m = np.linalg.solve(system, np.diag(1 - lam))
+    np.testing.assert_allclose(support_reach(listening, lam, weights), weights @ m, rtol=0, atol=1e-10)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_one_solve_gains_match_re_solving_per_candidate(seed):
     account = random_account(seed)
@@ -271,6 +320,11 @@ def test_summary_shows_the_forecast_and_next_best_moves():
     text = render_markdown(data)
     forecast = data["forecast"]
     assert f"## Forecast\n\nOnce opinions spread, the decision unit settles at {forecast['support']:+.2f}" in text
+    sign = data["confidence"]["forecast_sign"]
+    low, high = sign["support_range"]
+    assert (f"With strengths and stances re-drawn 200 times, it stays {sign['sign']} in {sign['share']:.0%} "
+            f"(most land between {low:+.2f} and {high:+.2f}): ") in text
+    assert "people already at champion are left out" in text
     first = forecast["next_best_moves"][0]
     assert "## Next best moves" in text
     assert f"| {account.person(first['id']).name}" in text and f"+{first['gain']:.2f}" in text

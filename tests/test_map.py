@@ -366,6 +366,8 @@ def test_browser_draws_the_map_offline_without_running_injected_code(hostile, tm
     assert "data-pwned" not in body, f"injected code ran: {body}"
     assert SCRIPT_NAME not in dom
     assert "vis-network" in dom and "<canvas" in dom
+    # a picture of the drawn map stands in for the canvas on paper
+    assert re.search(r'<img id="ig-print"[^>]*src="data:image/png;base64,', dom)
 
 
 # Drives the page's own controls, then records what the map shows.

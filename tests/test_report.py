@@ -126,6 +126,16 @@ def test_owner_without_any_relationship_is_the_last_toucher_then_the_key_account
     assert first and all(i["member"] == "jiang" for i in first)
 
 
+def test_competitor_ties_name_the_competitor():
+    data = _small(competitors=[{"id": "a", "name": "AlphaSoft"}, {"id": "b", "name": "BetaCorp"}],
+                  competitor_relationships=[{"competitor": "a", "person": "wang", "strength": "clip"},
+                                            {"competitor": "b", "person": "wang", "strength": "velcro"}])
+    account = parse_account(data)
+    items = action_items(account, analyze(account, as_of=AS_OF))
+    counter = [i["action"] for i in items if i["kind"] == "risk" and i["person"] == "wang" and "hold" in i["action"]]
+    assert counter == ["Counter BetaCorp's hold on Wang Fang: build a senior relationship of our own"]
+
+
 def test_example_action_list_names_real_people_and_our_team(example):
     account, result = example
     items = action_items(account, result)
@@ -218,9 +228,9 @@ def test_markdown_cells_cannot_break_tables_or_inject_html():
     data["people"][0]["title"] = "CEO *and* [chair](http://x)"
     account = parse_account(data)
     text = render_plan(account, analyze(account, as_of=AS_OF), fmt="md")
-    assert "Zhao \\| Ming second line \\<script\\>x\\</script\\>" in text
+    assert "Zhao \\| Ming second line &lt;script\\>x&lt;/script\\>" in text
     assert "CEO \\*and\\* \\[chair\\](http://x)" in text
-    assert "<script>" not in text
+    assert "<" not in text  # no tag can start, whatever the Markdown flavour
     # every table keeps its shape: the header's cell count on every row
     blocks = text.split("\n\n")
     for block in blocks:

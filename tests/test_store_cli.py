@@ -129,11 +129,33 @@ def test_query_param_must_be_name_equals_value(run):
     assert result.exit_code == 2 and "'oops' is not NAME=VALUE" in result.output
 
 
-def test_neo4j_unreachable_is_one_line(run):
-    result = run("accounts", "--store", "bolt://127.0.0.1:9")
+@pytest.mark.parametrize("command", [["accounts"], ["pull", "acme"], ["query", "rivalries"]])
+@pytest.mark.parametrize("url", ["bolt://127.0.0.1:9", "neo4j://127.0.0.1:1"])
+def test_neo4j_unreachable_is_one_line(run, command, url):
+    result = run(*command, "--store", url)
     assert result.exit_code == 1
-    assert result.output.startswith("Error: cannot reach Neo4j at bolt://127.0.0.1:9 (")
+    assert result.output.startswith(f"Error: cannot reach Neo4j at {url} (")
     assert result.output.endswith("is the server running?\n") and result.output.count("\n") == 1
+
+
+def test_push_to_neo4j_unreachable_is_one_line(run, acme_file):
+    result = run("push", str(acme_file), "--store", "neo4j://127.0.0.1:1")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: cannot reach Neo4j at neo4j://127.0.0.1:1 (")
+
+
+def test_a_bad_neo4j_port_is_one_line(run):
+    result = run("accounts", "--store", "neo4j://127.0.0.1:notaport")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: neo4j://127.0.0.1:notaport is not a Neo4j address (")
+
+
+def test_a_url_that_is_not_neo4j_is_refused(run, acme_file, tmp_path):
+    result = run("push", str(acme_file), "--store", "http://localhost:7474")
+    assert (result.exit_code, result.output) == (1, (
+        "Error: http://localhost:7474 is not a store: use a directory, or a Neo4j URL "
+        "(neo4j://, neo4j+s://, neo4j+ssc://, bolt://, bolt+s://, bolt+ssc://)\n"))
+    assert not (tmp_path / "http:").exists()
 
 
 @pytest.mark.neo4j

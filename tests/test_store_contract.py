@@ -3,6 +3,9 @@ exactly what was saved, list, delete, and a stale overwrite is refused.
 
 The Neo4j cases run against a real server when NEO4J_URI, NEO4J_USERNAME and
 NEO4J_PASSWORD are set (e.g. `docker compose up -d`), and are skipped otherwise.
+Without a server, "neo4j-replay" runs the real Neo4j store code against an
+in-memory replay of its statements (tests/_neo4j_replay.py): evidence that the
+store's Python halves keep the contract, not that Neo4j accepts the Cypher.
 """
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from influence_graph.model import AccountNotFound, StaleWriteError, load_account, parse_account
+from influence_graph.model import AccountFileError, AccountNotFound, StaleWriteError, load_account, parse_account
 from influence_graph.stores import open_store
+from _neo4j_replay import FakeServer, MemoryGraph
 from _store_accounts import rich_account, rich_data, small_account
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
@@ -21,13 +25,17 @@ NEO4J_URI = os.environ.get("NEO4J_URI")
 
 @pytest.fixture(params=[
     "local",
+    "neo4j-replay",
     pytest.param("neo4j", marks=[
         pytest.mark.neo4j,
         pytest.mark.skipif(not NEO4J_URI, reason="NEO4J_URI is not set: no Neo4j server to test against"),
     ]),
 ])
 def store(request, tmp_path):
-    opened = open_store(tmp_path / "accounts" if request.param == "local" else NEO4J_URI)
+    if request.param == "neo4j-replay":
+        FakeServer(request.getfixturevalue("monkeypatch"), handler=MemoryGraph().run)
+    location = {"local": tmp_path / "accounts", "neo4j-replay": "neo4j://replay", "neo4j": NEO4J_URI}
+    opened = open_store(location[request.param])
     yield opened
     if request.param == "neo4j":  # leave the server as we found it
         for summary in opened.list():
@@ -102,6 +110,14 @@ def test_accounts_with_the_same_ids_inside_never_mix(store, new_id):
     assert store.load(a.id) == a and store.load(b.id) == b
 
 
+def test_an_account_that_breaks_the_rules_is_refused_and_nothing_is_stored(store, new_id):
+    account = small_account(new_id())
+    account.people[1].reports_to = "nobody"  # a notebook edit: pydantic does not check references
+    with pytest.raises(AccountFileError, match=r"people\[p1\]\.reports_to: refers to unknown person 'nobody'"):
+        store.save(account)
+    assert account.id not in [s.id for s in store.list()]
+
+
 def test_unknown_or_malformed_id_is_not_found(store):
     with pytest.raises(AccountNotFound, match="no account 'ig-test-missing'"):
         store.load("ig-test-missing")
@@ -142,6 +158,18 @@ def test_a_copy_never_loaded_does_not_overwrite_a_stored_account(store, new_id):
     assert store.load(account_id).name == "Fresh"
 
 
+def test_a_copy_loaded_before_a_delete_does_not_overwrite_the_account_made_since(store, new_id):
+    account_id = new_id()
+    store.save(small_account(account_id, name="First"))
+    old_copy = store.load(account_id)
+    store.delete(account_id)
+    store.save(small_account(account_id, name="Made since"))
+    old_copy.account.notes = "edited long ago"
+    with pytest.raises(StaleWriteError):
+        store.save(old_copy)
+    assert store.load(account_id).name == "Made since"
+
+
 def test_pull_edit_push_and_a_refused_push(store, new_id, tmp_path):
     account_id = new_id()
     store.save(rich_account(account_id))
@@ -150,6 +178,9 @@ def test_pull_edit_push_and_a_refused_push(store, new_id, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("Deputy Chief Engineer", "Chief Engineer"), encoding="utf-8")
     store.push(path)
     assert store.load(account_id).person("li").title == "Chief Engineer"
+    path.write_text(path.read_text(encoding="utf-8").replace("Chief Engineer", "CTO"), encoding="utf-8")
+    store.push(path)  # the push moved the file's revision on: edit and push again, no pull needed
+    assert store.load(account_id).person("li").title == "CTO"
 
     colleague = store.load(account_id)  # someone saves after our pull of the same file
     colleague.account.notes = "colleague"

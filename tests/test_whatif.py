@@ -116,11 +116,16 @@ def test_compare_reports_rank_moves_flags_risks_and_moves():
         risks=[],
         forecast={"support": 0.1, "members": {"ann": 0.4}, "next_best_moves": [{"id": "cy", "gain": 0.1}]},
     )
+    after["people"] = [{**p, "title": "CEO"} if p["id"] == "ann" else p for p in after["people"]]
+    after["people"].append({"id": "dee", "name": "Dee Wu (吴迪)", "title": "CFO"})
+    after["forecast"]["members"]["dee"] = -0.5
+    before["forecast"]["members"]["dee"] = 0.0
     assert [c["message"] for c in compare(before, after)] == [
-        "Ann settles at +0.40 instead of +0.10.",
+        "Ann (CEO) settles at +0.40 instead of +0.10.",
+        "Dee Wu (吴迪), CFO settles at -0.50 instead of +0.00.",
         "Next best move is now to win over Cy (was Bob).",
         "Bob moves from #2 to #1 in real power.",
-        "Ann moves from #1 to #2 in real power.",
+        "Ann (CEO) moves from #1 to #2 in real power.",
         "Cy is now a coach candidate.",
         "Risk gone: Cy is against us.",
     ]
@@ -152,9 +157,36 @@ def test_cli_assume_shows_the_changes(tmp_path):
         ("zhao=great", "Error: assumption zhao=great: unknown stance 'great'; use champion, supporter, neutral, "
                        "skeptic, opponent, unknown or a number from -1 to 1\n"),
         ("zhao", "Error: assumption 'zhao': write it as ID=STANCE, e.g. zhao=champion\n"),
+        ("zhao=", "Error: assumption 'zhao=': write it as ID=STANCE, e.g. zhao=champion\n"),
+        ("=champion", "Error: assumption '=champion': write it as ID=STANCE, e.g. zhao=champion\n"),
+        ("zhao=2", "Error: assumption zhao=2: a stance number must be from -1 to 1\n"),
+        ("zhao=-1.5", "Error: assumption zhao=-1.5: a stance number must be from -1 to 1\n"),
+        ("zhao=nan", "Error: assumption zhao=nan: a stance number must be from -1 to 1\n"),
     ],
 )
 def test_cli_bad_assumption_is_one_line_and_exit_1(pair, message):
     result = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--assume", pair])
     assert result.exit_code == 1
     assert result.output == message
+
+
+def test_cli_assuming_a_person_twice_is_refused():
+    result = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--assume", "zhao=champion", "--assume", "zhao = opponent"])
+    assert result.exit_code == 1
+    assert result.output == "Error: assumption zhao=opponent: 'zhao' is already assumed (zhao=champion); assume each person once\n"
+
+
+def test_api_what_if_is_the_cli_what_if():
+    import json
+
+    import influence_graph as ig
+
+    result = ig.analyze(EXAMPLE, as_of=AS_OF, assume={"zhao": "champion", "wang": 0.5})
+    cli_json = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF, "--format", "json",
+                                        "--assume", "zhao=champion", "--assume", "wang=0.5"]).output
+    assert result.to_dict() == json.loads(cli_json)
+    assert result.assumptions == [{"id": "zhao", "stance": "champion", "was": "neutral"},
+                                  {"id": "wang", "stance": 0.5, "was": "skeptic"}]
+    assert any(c["message"].startswith("Forecast support rises") for c in result.changes)
+    with pytest.raises(AssumptionError, match="no person 'zhaoo'"):
+        ig.analyze(EXAMPLE, as_of=AS_OF, assume={"zhaoo": "champion"})

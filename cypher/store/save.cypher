@@ -4,14 +4,22 @@
 // Every node carries `account`; every MATCH is scoped by $account.
 
 // name: stored_revision
-MATCH (a:Account {id: $account})
+// Takes the account's write lock, then reads its revision (null for a new account).
+// Read committed alone would let two saves of the same revision both pass the
+// check; with the lock held until commit, the second waits and sees the first's
+// revision. Setting a property is how Cypher takes a write lock (Neo4j manual,
+// "Lost updates"); the account node is created here if it is new.
+MERGE (a:Account {id: $account})
+SET a._lock = true
 RETURN a.revision AS revision;
 
 // name: save_account
-// Creates or updates the Account node and moves its revision one forward.
+// Updates the Account node (locked above) with a new random revision: a counter
+// would start again after a delete, and a copy loaded before it would then pass.
 MERGE (a:Account {id: $account})
 SET a.account = $account, a.name = $name, a.industry = $industry, a.notes = $notes,
-    a.revision = coalesce(a.revision, 0) + 1, a.saved_at = datetime()
+    a.revision = left(replace(randomUUID(), '-', ''), 12), a.saved_at = datetime()
+REMOVE a._lock
 RETURN a.revision AS revision;
 
 // name: create_departments

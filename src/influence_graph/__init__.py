@@ -75,7 +75,7 @@ def load(source: str | _os.PathLike[str], store: str | None = None) -> Account:
     >>> ig.load("no-such-file.yaml")
     Traceback (most recent call last):
     ...
-    influence_graph.model.errors.AccountFileError: 1 problem in the account:
+    influence_graph.model.errors.AccountFileError: 1 problem in no-such-file.yaml:
       no-such-file.yaml: no such file
     """
     from .stores import load_source

@@ -55,6 +55,14 @@ FORMAL_DEFERENCE = 0.5
 # A reporting line as a tie (factions, brokerage) and as a path for an introduction.
 FORMAL_TIE = 0.5
 DEFAULT_SUSCEPTIBILITY = 0.5
+# The weakest strength the analyses work with: a file may give any number in (0, 1],
+# but below this it is noise, and a subnormal one (5e-324) would overflow 1/strength
+# in PageRank and in tie lengths. Weaker strengths count as this.
+MIN_STRENGTH = 1e-6
+
+
+def _strength(value: float) -> float:
+    return max(value, MIN_STRENGTH)
 
 
 def account_graph(account: Account) -> nx.MultiDiGraph:
@@ -102,11 +110,11 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
     for ch in account.channels:
         pairs = [(ch.source, ch.target)] + ([(ch.target, ch.source)] if ch.mutual else [])
         for u, v in pairs:
-            graph.add_edge(u, v, **{KIND: ch.kind.value, STRENGTH: ch.strength, EVIDENCE: ch.evidence})
+            graph.add_edge(u, v, **{KIND: ch.kind.value, STRENGTH: _strength(ch.strength), EVIDENCE: ch.evidence})
     for r in account.relationships:
-        graph.add_edge(r.member, r.person, **{KIND: KIND_RELATIONSHIP, STRENGTH: r.value, SINCE: r.since})
+        graph.add_edge(r.member, r.person, **{KIND: KIND_RELATIONSHIP, STRENGTH: _strength(r.value), SINCE: r.since})
     for cr in account.competitor_relationships:
-        graph.add_edge(cr.competitor, cr.person, **{KIND: KIND_COMPETITOR, STRENGTH: cr.value})
+        graph.add_edge(cr.competitor, cr.person, **{KIND: KIND_COMPETITOR, STRENGTH: _strength(cr.value)})
     return graph
 
 

@@ -70,10 +70,14 @@ def opinion_system(listening: sp.csr_matrix, lam: np.ndarray) -> sp.csc_matrix:
     >>> opinion_system(sp.csr_matrix([[0.0, 1.0], [0.0, 0.0]]), np.array([0.5, 0.0])).toarray().tolist()
     [[0.75, -0.25], [0.0, 1.0]]
     """
-    row_sums = np.asarray(listening.sum(axis=1)).ravel()
-    spread = np.divide(lam * lam, row_sums, out=np.zeros_like(lam), where=row_sums > 0)
-    lam_w = sp.diags(lam * (1.0 - lam)) + sp.diags(spread) @ listening
+    lam_w = sp.diags(lam * (1.0 - lam)) + sp.diags(_spread(listening, lam)) @ listening
     return sp.csc_matrix(sp.identity(len(lam), format="csc") - lam_w)
+
+
+def _spread(listening: sp.csr_matrix, lam: np.ndarray) -> np.ndarray:
+    """``λᵢ² / rowsum(A)ᵢ``: row ``i`` of ``ΛW`` off the diagonal is this times ``A[i]``."""
+    row_sums = np.asarray(listening.sum(axis=1)).ravel()
+    return np.divide(lam * lam, row_sums, out=np.zeros_like(lam), where=row_sums > 0)
 
 
 def settle(listening: sp.csr_matrix, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
@@ -209,15 +213,17 @@ class _Context:
         self.deference, self.members, self.weights, self.index = deference, members, weights, index
         # (ΛW)[i, j] = spread_i · A[i, j] for i ≠ j; with y = reach / (1 − λ) the
         # transposed solve, listener i passes on y_i · (ΛW)[i, j] of j's pull on support.
-        row_sums = np.asarray(listening.sum(axis=1)).ravel()
-        self.spread = np.divide(lam * lam, row_sums, out=np.zeros_like(lam), where=row_sums > 0)
+        self.spread = _spread(listening, lam)
         self.carry = reach / (1.0 - lam)
 
     def listened_by_dmu(self, pid: str) -> str | None:
         listeners = sorted(i for i in self.deference.predecessors(pid) if i in self.members)
         if not listeners:
             return None
-        text = f"listened to by {len(listeners)} of {_names.count(len(self.members), 'decision maker')}"
+        # A member is counted against the others: nobody listens to themselves.
+        others = len(self.members) - (pid in self.members)
+        of = f"of the {others} other" if pid in self.members else f"of {others}"
+        text = f"listened to by {len(listeners)} {of} {'decision maker' if others == 1 else 'decision makers'}"
         if len(listeners) <= NAMED_LISTENERS:
             text += f" ({_names.names(self.deference, listeners)})"
         return text

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import html
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Sections whose value is a list of records: shown as DataFrames.
 TABLE_SECTIONS = (
@@ -45,12 +46,19 @@ class AnalysisResult:
 
     def _frame(self, name: str) -> pd.DataFrame:
         """A table section for reading: reasons as one text, each id beside its name."""
+        import pandas as pd  # here, not at the top: the CLI never needs it, and it costs 0.25 s to import
+
         frame = pd.DataFrame.from_records(copy.deepcopy(self._data[name]))
         if "reasons" in frame.columns:
             frame["reasons"] = frame["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
         if "id" in frame.columns and "name" not in frame.columns:
             names = {p["id"]: p["name"] for p in self._data.get("people", [])}
             frame.insert(1, "name", frame["id"].map(names))
+        for column in frame.columns:
+            # A count with gaps ("days since" for someone never met) stays whole, not 49.0.
+            given = [row[column] for row in self._data[name] if row.get(column) is not None]
+            if 0 < len(given) < len(frame) and all(type(value) is int for value in given):
+                frame[column] = frame[column].astype("Int64")
         if "id" in frame.columns and name == "people":
             frame = frame.set_index("id", drop=False)
         return frame

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Account, AssumptionError, StanceLabel
+from ._names import titled
 from ..model.account import Stance
 
 _LABELS = ", ".join(s.value for s in StanceLabel)
@@ -24,10 +25,14 @@ def parse_assumptions(pairs: Iterable[str]) -> dict[str, str | float]:
     {'zhao': 'champion', 'wang': -0.2}
     """
     assumed: dict[str, str | float] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
         pid, sep, stance = (part.strip() for part in pair.partition("="))
         if not sep or not pid or not stance:
             raise AssumptionError(f"assumption {pair!r}: write it as ID=STANCE, e.g. zhao=champion")
+        if pid in given:
+            raise AssumptionError(f"assumption {pid}={stance}: {pid!r} is already assumed ({given[pid]}); assume each person once")
+        given[pid] = f"{pid}={stance}"
         try:
             assumed[pid] = float(stance)
         except ValueError:
@@ -111,8 +116,7 @@ def _labeler(data: Mapping[str, Any]):
 
     def label(pid: str) -> str:
         person = by_id.get(pid, {})
-        name = person.get("name") or pid
-        return f"{name} ({person['title']})" if person.get("title") else name
+        return titled(person.get("name") or pid, person.get("title"))
 
     return label
 

@@ -10,14 +10,26 @@ import html
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 FORMAT = "influence-graph/1"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-Strength = Annotated[float, Field(gt=0, le=1)]
-Unit = Annotated[float, Field(ge=0, le=1)]
+
+
+def _not_true_false(value: Any) -> Any:
+    # Pydantic reads true as 1: `level: true` or `strength: yes` would pass silently.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, not {str(value).lower()}")
+    return value
+
+
+Number = BeforeValidator(_not_true_false)
+# The validator goes after Field: before it, the JSON Schema shows "gt" instead of "exclusiveMinimum".
+Strength = Annotated[float, Field(gt=0, le=1), Number]
+Unit = Annotated[float, Field(ge=0, le=1), Number]
+Level = Annotated[int, Field(ge=1, le=6), Number]
 
 
 class Role(str, Enum):
@@ -117,7 +129,7 @@ class Person(Item):
     name: NonEmpty
     title: str | None = None
     department: Slug | None = None
-    level: Annotated[int, Field(ge=1, le=6)] | None = None
+    level: Level | None = None
     reports_to: Slug | None = None
     roles: list[Role] = []
     stance: Stance = StanceLabel.unknown
@@ -180,7 +192,7 @@ class TeamMember(Item):
     name: NonEmpty
     role: str | None = None
     title: str | None = None
-    level: Annotated[int, Field(ge=1, le=6)] | None = None
+    level: Level | None = None
     email: str | None = None
     notes: str | None = None
 
@@ -238,7 +250,7 @@ class Touch(Item):
 
 class Opportunity(Item):
     name: NonEmpty
-    value: Annotated[float, Field(ge=0)] | None = None
+    value: Annotated[float, Field(ge=0), Number] | None = None
     currency: str | None = None
     close_date: dt.date | None = None
     stage: str | None = None

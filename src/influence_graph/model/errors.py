@@ -32,7 +32,10 @@ class AccountFileError(InfluenceGraphError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the account:"
+        # Name the file in the header too, so every line of the message says where.
+        files = {p.file for p in self.problems}
+        source = files.pop() if len(files) == 1 else "the account"
+        head = f"{count} problem{'s' if count != 1 else ''} in {source}:"
         return "\n".join([head] + [f"  {p}" for p in self.problems])
 
 

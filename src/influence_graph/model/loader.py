@@ -6,11 +6,14 @@ Every problem is collected and reported together, each with the file, the item
 from __future__ import annotations
 
 import difflib
+import functools
+import reprlib
 import json
 import os
 import re
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, get_args
 
 import yaml
@@ -23,7 +26,7 @@ from .errors import AccountFileError, InfluenceGraphError, Problem
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: ~15x faster
     """SafeLoader that keeps dates as text (so a bad date is our message, not a
     traceback) and reads only true/false as booleans (so a person with id `no` or
     `on` stays a string), as YAML 1.2 does."""
@@ -42,6 +45,30 @@ _Loader.add_implicit_resolver(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolve(kind: type, value: str | None, implicit: bool | tuple[bool, bool]) -> str:
+    return yaml.resolver.Resolver.resolve(_Loader, kind, value, implicit)  # type: ignore[arg-type]
+
+
+# Resolving a plain scalar's type runs regexes in Python and was most of the load
+# time of a big account; the same keys and words recur, so remember the answers.
+# (Sound because _Loader has no path resolvers: resolve reads only the class's tables.)
+_Loader.resolve = lambda self, kind, value, implicit: _resolve(  # type: ignore[method-assign]
+    kind, value, implicit if isinstance(implicit, bool) else tuple(implicit)  # a bool for collections
+)
+_NOT_TEXT_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+# What a value is shown as in a message: short, whatever the file holds.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 60
+_SHOWN.maxlist = _SHOWN.maxdict = 4
+_SHOWN.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """``repr`` cut short, so a huge or deeply nested value cannot flood a message."""
+    return _SHOWN.repr(value)
+
+
 class _Dumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line text (notes) as a readable ``|`` block."""
 
@@ -54,51 +81,64 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_text)
 
 
-def _line_map(node: yaml.Node, path: Path_ = (), lines: dict | None = None) -> dict[Path_, int]:
-    """Map each path in the document (("people", 3, "stance")) to its 1-based line."""
-    lines = {} if lines is None else lines
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), lines)
-    return lines
-
-
-def _duplicate_keys(node: yaml.Node | None, name: str, data: Any) -> list[Problem]:
-    """A key given twice in one mapping: the parsers keep only the last, silently."""
-    problems: list[Problem] = []
-
-    def walk(current: yaml.Node, path: Path_) -> None:
+def _walk(node: yaml.Node) -> Iterator[tuple[Path_, yaml.Node, yaml.Node | None]]:
+    """Each ``(path, value node, key node)`` of the document, in document order; a
+    node reached again through a YAML alias is skipped (aliases can nest exponentially)."""
+    seen: set[int] = set()
+    stack: list[tuple[Path_, yaml.Node, yaml.Node | None]] = [((), node, None)]
+    while stack:
+        path, current, key_node = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield path, current, key_node
         if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in current.value:
-                key = key_node.value
-                if key in seen:
-                    where = item_label(data, path + (key,))
-                    problems.append(Problem(name, where, f"key {key!r} is given twice; only one is allowed",
-                                            key_node.start_mark.line + 1))
-                seen.add(key)
-                walk(value_node, path + (key,))
+            children = [(path + (k.value,), v, k) for k, v in current.value if isinstance(k, yaml.ScalarNode)]
         elif isinstance(current, yaml.SequenceNode):
-            for index, item in enumerate(current.value):
-                walk(item, path + (index,))
-
-    if node is not None:
-        walk(node, ())
-    return problems
+            children = [(path + (i,), item, None) for i, item in enumerate(current.value)]
+        else:
+            continue
+        stack.extend(reversed(children))
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+class _Layout:
+    """What the document tree tells beyond the data, in one walk: each path's line
+    (a mapping value's is its key's line); the text typed for each value YAML read
+    as a number or true/false (``12:30`` is 750 in YAML 1.1, a phone ``0123`` is
+    octal 83), so a message can quote it; and keys given twice in one mapping
+    (the parsers silently keep only the last)."""
+
+    def __init__(self, node: yaml.Node | None, name: str, data: Any):
+        self.lines: dict[Path_, int] = {}
+        self.texts: dict[Path_, str] = {}
+        self.duplicates: list[Problem] = []
+        for path, current, key_node in _walk(node) if node is not None else ():
+            self.lines.setdefault(path, (key_node or current).start_mark.line + 1)
+            if isinstance(current, yaml.ScalarNode) and current.tag in _NOT_TEXT_TAGS:
+                self.texts[path] = current.value
+            elif isinstance(current, yaml.MappingNode):
+                self._check_keys(current, path, name, data)
+
+    def _check_keys(self, mapping: yaml.MappingNode, path: Path_, name: str, data: Any) -> None:
+        seen: set[str] = set()
+        for key_node, _ in mapping.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                self.duplicates.append(Problem(name, item_label(data, path + (key,)),
+                                               f"key {key!r} is given twice; only one is allowed",
+                                               key_node.start_mark.line + 1))
+            seen.add(key)
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return Problem(name, "", f"not valid YAML: character U+{code:04X} is not allowed in a YAML file", line)
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     column = f" (column {mark.column + 1})" if mark is not None else ""
-    detail = getattr(exc, "problem", None) or str(exc)
+    detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"not valid YAML{column}: {detail}" + (f" ({context})" if context else "")
     return Problem(name, "", message, line)
@@ -123,34 +163,44 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _json_node(text: str) -> yaml.Node | None:
-    """The document tree of a JSON file, for line numbers: valid JSON is (nearly always)
-    valid YAML, so the YAML composer can locate its items; the data comes from the JSON parser."""
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for lines) and its data, parsed once."""
+    loader = _Loader(text)
     try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
-def _parse_text(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
+def _parse_text(text: str, name: str) -> tuple[Any, _Layout]:
     if not text.strip():
-        return None, {}  # parse_account reports the empty file, whatever its format
+        return None, _Layout(None, name, None)  # parse_account reports the empty file, whatever its format
     if name.lower().endswith(".json"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise AccountFileError([Problem(name, "", f"not valid JSON (column {exc.colno}): {exc.msg}", exc.lineno)]) from None
-        node = _json_node(text)
+        except ValueError as exc:  # a number too long to convert
+            raise AccountFileError([Problem(name, "", f"not valid JSON: {exc}".split(";")[0])]) from None
+        try:  # valid JSON is (nearly always) valid YAML: its node tree locates items by line
+            node = _compose(text)[0]
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+            node = None
     else:
         try:
-            node = yaml.compose(text, Loader=_Loader)
-            data = yaml.load(text, Loader=_Loader)
+            node, data = _compose(text)
         except yaml.YAMLError as exc:
-            raise AccountFileError([_yaml_problem(name, exc)]) from None
-    duplicates = _duplicate_keys(node, name, data)
-    if duplicates:
-        raise AccountFileError(duplicates)
-    return data, (_line_map(node) if node is not None else {})
+            raise AccountFileError([_yaml_problem(name, exc, text)]) from None
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            # A value PyYAML's constructor cannot convert (`!!int abc`, a 5,000-digit
+            # number) fails with a plain Python error, not a YAMLError.
+            detail = str(exc).split(";")[0]
+            raise AccountFileError([Problem(name, "", f"not valid YAML: a value cannot be read ({detail})")]) from None
+    layout = _Layout(node, name, data)
+    if layout.duplicates:
+        raise AccountFileError(layout.duplicates)
+    return data, layout
 
 
 # Pydantic's bound checks, said as the allowed range: "1.5 is out of range (must be at most 1)".
@@ -193,7 +243,9 @@ def _keys_at(loc: tuple) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _pydantic_message(error: dict[str, Any]) -> str:
+def _pydantic_message(error: dict[str, Any], typed: str | None = None) -> str:
+    """Pydantic's error in a seller's words; ``typed`` is the text the file holds
+    for a value YAML read as a number."""
     kind = error["type"]
     value = error["input"]
     ctx = error.get("ctx", {})
@@ -205,22 +257,26 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "enum":
-        return f"unknown {_field_noun(_clean_loc(error['loc']))} {value!r}; expected {ctx.get('expected', '')}"
+        return f"unknown {_field_noun(_clean_loc(error['loc']))} {_shown(value)}; expected {ctx.get('expected', '')}"
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
-        return f"{value!r} is out of range (must be {words} {ctx[key]:g})"
+        return f"{_shown(value)} is out of range (must be {words} {ctx[key]:g})"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "must not be empty"
-    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value!r} is a number here but must be text; quote it: \"{value}\""
+    if kind == "string_type" and isinstance(value, (int, float)):
+        what = "true/false" if isinstance(value, bool) else "a number"
+        typed = typed or str(value).lower()
+        return f"{typed} is read as {what} here but must be text; quote it: \"{typed}\""
+    if kind == "list_type" and value is None:
+        return "is empty; list the items, or write [] (or leave the key out) for none"
     if kind == "model_type":
-        return f"expected a mapping of keys and values, not {value!r}"
+        return f"expected a mapping of keys and values, not {_shown(value)}"
     if kind == "literal_error" and error["loc"] == ("format",):
-        return f"unsupported format {error['input']!r}; expected {FORMAT!r}"
+        return f"unsupported format {_shown(value)}; expected {FORMAT!r}"
     if kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not a valid id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+        return f"{_shown(value)} is not a valid id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        return f"{error['input']!r} is not a date (use YYYY-MM-DD)"
+        return f"{_shown(value)} is not a date (use YYYY-MM-DD)"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
@@ -247,7 +303,9 @@ def _wrong_branch(error: dict[str, Any]) -> bool:
     )
 
 
-def _structure_problems(exc: ValidationError, data: Any, name: str, lines: dict[Path_, int]) -> list[Problem]:
+def _structure_problems(
+    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str]
+) -> list[Problem]:
     problems: dict[tuple[str, str], Problem] = {}
     for error in exc.errors():
         if _wrong_branch(error):
@@ -256,7 +314,7 @@ def _structure_problems(exc: ValidationError, data: Any, name: str, lines: dict[
         # Several union branches fail for one field; keep the first message per field.
         where = item_label(data, loc)
         line = _nearest_line(lines, loc)
-        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error), line))
+        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line))
     return list(problems.values())
 
 
@@ -267,10 +325,14 @@ def _nearest_line(lines: dict[Path_, int], loc: Path_) -> int | None:
     return None
 
 
-def parse_account(data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None) -> Account:
+def parse_account(
+    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None
+) -> Account:
     """Validate plain data (parsed YAML/JSON) into an :class:`Account`.
 
-    Raises :class:`AccountFileError` listing every problem, located by item and field.
+    Raises :class:`AccountFileError` listing every problem, located by item and field
+    (and by line, from ``lines``: path -> line; ``texts`` gives the text typed for
+    values YAML read as numbers).
 
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
@@ -284,7 +346,7 @@ def parse_account(data: Any, name: str = "<account>", lines: dict[Path_, int] | 
     try:
         account = Account.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_structure_problems(exc, data, name, lines))
+        problems.extend(_structure_problems(exc, data, name, lines, texts or {}))
     problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc)))
     if problems:
         raise AccountFileError(problems)
@@ -295,9 +357,15 @@ def parse_account(data: Any, name: str = "<account>", lines: dict[Path_, int] | 
 def load_account(path: str | os.PathLike[str]) -> Account:
     """Read and validate an account file (``.yaml``, ``.yml`` or ``.json``)."""
     path = Path(path)
+    name = str(path)
     text = _read_text(path)
-    data, lines = _parse_text(text, str(path))
-    return parse_account(data, str(path), lines)
+    try:
+        data, layout = _parse_text(text, name)
+        return parse_account(data, name, layout.lines, layout.texts)
+    except RecursionError:
+        raise AccountFileError(
+            [Problem(name, "", "nested too deeply to read (or a YAML alias refers to itself)")]
+        ) from None
 
 
 def dump_account(account: Account, fmt: str = "yaml") -> str:

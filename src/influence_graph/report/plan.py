@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis.followups import OVERDUE_AFTER
-from ..analysis._names import titled
 from .text import md_text, stance_text
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
 
@@ -90,13 +87,11 @@ class _Facts:
         self.titles = {p.id: p.title for p in account.people}
         self.roles = {p.id: [r.value for r in p.roles] for p in account.people}
         self.closest = _closest_members(account)
+        self.rival = _closest_competitors(account)
         self.promised, self.toucher = _touch_notes(account, self.today)
 
     def name(self, pid: str | None) -> str:
         return self.names.get(pid, pid) if pid else "(unassigned)"
-
-    def label(self, pid: str) -> str:
-        return titled(self.name(pid), self.titles.get(pid))
 
     def why_key(self, pid: str) -> str:
         """Why this person matters, in a seller's words."""
@@ -134,6 +129,14 @@ def _closest_members(account: Account) -> dict[str, tuple[str, float]]:
     closest: dict[str, tuple[str, float]] = {}
     for rel in sorted(account.relationships, key=lambda r: (-r.value, r.member)):
         closest.setdefault(rel.person, (rel.member, rel.value))
+    return closest
+
+
+def _closest_competitors(account: Account) -> dict[str, str]:
+    """Each person's closest competitor (ties by competitor id)."""
+    closest: dict[str, str] = {}
+    for rel in sorted(account.competitor_relationships, key=lambda r: (-r.value, r.competitor)):
+        closest.setdefault(rel.person, rel.competitor)
     return closest
 
 
@@ -254,13 +257,13 @@ def _coach_tests(facts: _Facts) -> list[dict]:
     return []
 
 
-def _risk_action(facts: _Facts, kind: str, pid: str, others: list[str]) -> str | None:
+def _risk_action(facts: _Facts, kind: str, pid: str) -> str | None:
     """What to do about one risk around ``pid``; None when another action already answers it."""
     name = facts.name(pid)
     if kind == "opponent":
         return f"Find out what {name} objects to; win over the people they listen to"
     if kind == "competitor_tie":
-        rival = facts.name(others[0]) if others else "the competitor"
+        rival = facts.name(facts.rival[pid]) if pid in facts.rival else "the competitor"
         return f"Counter {rival}'s hold on {name}: build a senior relationship of our own"
     if kind == "single_threaded":
         return f"Bring a second person from our team to {name}"
@@ -277,10 +280,9 @@ def _risk_actions(facts: _Facts) -> list[dict]:
     items = []
     for risk in facts.data.get("risks", []):
         kind, ids = risk.get("kind", ""), risk.get("ids", [])
-        people = [pid for pid in ids if pid in facts.rows]
-        others = [pid for pid in ids if pid not in facts.rows]  # our team, competitors
+        people = [pid for pid in ids if pid in facts.rows]  # not our team or competitors
         for pid in people if kind == "unknown_stance" else people[:1]:
-            action = _risk_action(facts, kind, pid, others)
+            action = _risk_action(facts, kind, pid)
             if action:
                 items.append(_item(facts, "risk", facts.owner(pid), pid, action, facts.by(SOON_DAYS), risk.get("message", "")))
     return items
@@ -353,7 +355,8 @@ def _summary(facts: _Facts, actions: list[dict]) -> Section:
         ["Real power (top 3)", _names(facts, data.get("power_ranking", []), 3, more=False)],
         ["Hidden power holders", _names(facts, [h["id"] for h in data.get("hidden_power", [])], 5) or "none"],
         ["Coach candidates", _names(facts, [c["id"] for c in data.get("coach_candidates", [])], 3) or "none"],
-        ["Uncovered decision makers", str(len(data.get("uncovered_decision_makers", [])))],
+        # DESIGN §4 counts top power holders outside the decision unit here too.
+        ["Uncovered key people", _names(facts, [u["id"] for u in data.get("uncovered_decision_makers", [])], 5) or "none"],
         ["Follow-ups due or overdue", str(len(follow))],
         ["Risks", str(len(data.get("risks", [])))],
     ]
@@ -429,7 +432,8 @@ def _power(facts: _Facts) -> Section:
     for key, title in (("hidden_power", "Hidden power holders: more say than their title"),
                        ("figureheads", "Figureheads: more title than say")):
         entries = facts.data.get(key, [])
-        blocks += [Heading(title), Bullets([f"{facts.label(e['id'])}: {_reasons(e.get('reasons'))}" for e in entries] or ["None."])]
+        # The reasons already give the title.
+        blocks += [Heading(title), Bullets([f"{facts.name(e['id'])}: {_reasons(e.get('reasons'))}" for e in entries] or ["None."])]
     return Section("power", "Power versus title", blocks)
 
 
@@ -460,7 +464,7 @@ def _uncovered(facts: _Facts) -> Section:
     if not rows:
         return Section("uncovered", "Uncovered decision makers", [Para("Every decision maker is covered by someone on our team at zipper strength or closer.")])
     return Section("uncovered", "Uncovered decision makers", [
-        Para("Nobody on our team is closer than clip to these people. The warm path is the strongest chain of "
+        Para("Nobody on our team is close to these people (zipper or closer). The warm path is the strongest chain of "
              "introductions from our team (the product of the strengths along it)."),
         Table(["Person", "Title", "Why they matter", "Warm path", "Path strength"], rows),
     ])
@@ -592,7 +596,8 @@ def _html_block(block: Para | Heading | Bullets | Table) -> str:
 
 _CSS = """
 :root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif;
        color: #1d2430; background: #fff; max-width: 1180px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 .subtitle { color: #566070; margin: 0 0 16px; }
@@ -612,6 +617,7 @@ th { background: #eef2f8; }
 footer { color: #778; font-size: 12px; margin-top: 30px; }
 @media print {
   @page { size: A4 landscape; margin: 14mm; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { max-width: none; padding: 0; font-size: 11px; color: #000; background: #fff; }
   nav { display: none; }
   th { background: none; }
@@ -620,7 +626,8 @@ footer { color: #778; font-size: 12px; margin-top: 30px; }
   tr, li { break-inside: avoid; page-break-inside: avoid; }
   section { break-inside: auto; }
   #actions, #map { break-before: page; page-break-before: always; }
-  .map { height: 170mm; }
+  .map { height: 150mm; }  /* with the heading, one A4 landscape page */
+  footer { margin-top: 4mm; }
   .print-note { display: block; }
   a { color: #000; }
 }

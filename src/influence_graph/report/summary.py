@@ -15,6 +15,8 @@ from ..analysis._names import titled
 from .text import md_text, stance_text
 
 TOP = 5  # rows per ranked table: the few things to act on, not a data dump
+# An answer that holds in this share of re-drawn scenarios is solid; below FRAGILE_SHARE, a guess.
+STABLE_SHARE, FRAGILE_SHARE = 0.9, 0.7
 
 
 @dataclass
@@ -194,10 +196,23 @@ def _forecast(data: dict[str, Any], people: People, team: dict[str, str]) -> Sec
     sign = (data.get("confidence") or {}).get("forecast_sign")
     if sign:
         low, high = sign["support_range"]
-        lines.append(f"It stays {sign['sign']} in {sign['share']:.0%} of {data['confidence']['samples']} re-drawn "
-                     f"scenarios (most land between {low:+.2f} and {high:+.2f}).")
-    lines.append("Members: " + ", ".join(f"{people.name(pid)} {value:+.2f}" for pid, value in forecast["members"].items()))
+        redrawn = f"With strengths and stances re-drawn {data['confidence']['samples']} times"
+        spread = f"most land between {low:+.2f} and {high:+.2f}"
+        if sign["sign"] == "zero":
+            lines.append(f"{redrawn}, {spread}.")
+        else:
+            lines.append(f"{redrawn}, it stays {sign['sign']} in {sign['share']:.0%} ({spread}): "
+                         f"{_verdict(sign['share'])}.")
+    lines.append("Decision makers settle at: "
+                 + ", ".join(f"{people.name(pid)} {value:+.2f}" for pid, value in forecast["members"].items()))
     return Section("Forecast", lines)
+
+
+def _verdict(share: float) -> str:
+    """How a seller should take an answer that holds in ``share`` of the re-drawn scenarios."""
+    if share >= STABLE_SHARE:
+        return "a solid call"
+    return "fairly stable" if share >= FRAGILE_SHARE else "too close to call"
 
 
 def _next_moves(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
@@ -207,7 +222,8 @@ def _next_moves(data: dict[str, Any], people: People, team: dict[str, str]) -> S
     rows = [[people.label(m["id"]), f"+{m['gain']:.2f}", "; ".join(m["reasons"])] for m in forecast["next_best_moves"]]
     return _ranked("Next best moves", rows, ["Win over", "Support gain", "Why"],
                    "Everyone who sways the decision unit is already a champion.",
-                   "How much the forecast would rise if each person became a champion.")
+                   "How much the forecast (−1 to +1) would rise if each person became a champion; "
+                   "people already at champion are left out.")
 
 
 def _confidence(data: dict[str, Any], people: People, team: dict[str, str]) -> Section | None:
@@ -215,19 +231,24 @@ def _confidence(data: dict[str, Any], people: People, team: dict[str, str]) -> S
     if not confidence or not confidence["samples"]:
         return None
     noise = confidence["perturbation"]
-    lines = [f"Re-drawing every channel strength (±{noise['strength']:.0%}) and stance (±{noise['stance']:.2f}, "
-             f"unknown ±{noise['unknown_stance']:.2f}) {confidence['samples']} times (seed {confidence['seed']}):"]
+    lines = [f"Channel strengths and stances are estimates. Re-drawing every strength (±{noise['strength']:.0%}) and "
+             f"stance (±{noise['stance']:.2f}, unknown ±{noise['unknown_stance']:.2f}) {confidence['samples']} times "
+             f"(seed {confidence['seed']}), the share of scenarios in which each answer holds "
+             f"(below {FRAGILE_SHARE:.0%}: treat it as a guess):"]
     holders = confidence["top_power_holders"]
     if holders:
         lines.append(f"- Top {len(holders)} power holders stay in the top {len(holders)}: "
                      + ", ".join(f"{people.name(h['id'])} {h['share']:.0%}" for h in holders) + ".")
     coach = confidence.get("top_coach")
-    if coach:
+    confirmed = {c["id"] for c in data.get("coach_candidates", []) if c.get("confirmed")}
+    if coach and coach["id"] in confirmed and coach["share"] == 1.0:
+        lines.append(f"- Top coach {people.name(coach['id'])} is confirmed (marked as coach): first whatever the numbers.")
+    elif coach:
         others = "".join(f"; else {people.name(a['id'])} {a['share']:.0%}" for a in coach["alternatives"])
         lines.append(f"- Top coach {people.name(coach['id'])} stays first in {coach['share']:.0%}{others}.")
     sign = confidence.get("forecast_sign")
-    if sign:
-        lines.append(f"- The forecast stays {sign['sign']} in {sign['share']:.0%}.")
+    if sign and sign["sign"] != "zero":
+        lines.append(f"- The forecast stays {sign['sign']} in {sign['share']:.0%}: {_verdict(sign['share'])}.")
     return Section("How sure we are", lines)
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Account, load_account
+from ..model import Account, StoreError, load_account
 
 if TYPE_CHECKING:
     from .base import Store
@@ -44,6 +44,12 @@ def open_store(url_or_dir: str | os.PathLike[str] | None = None) -> Store:
     []
     """
     location = str(url_or_dir if url_or_dir is not None else os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    if "://" in location and not is_neo4j_url(location):
+        # Not a directory either: `http://host` would quietly become the folder ./http:/host.
+        raise StoreError(
+            f"{location} is not a store: use a directory, or a Neo4j URL "
+            f"({', '.join(s + '://' for s in NEO4J_SCHEMES)})"
+        )
     if is_neo4j_url(location):
         from .neo4j_store import Neo4jStore
 

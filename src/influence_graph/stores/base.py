@@ -23,6 +23,7 @@ from ..model import (
     atomic_write_text,
     dump_account,
     load_account,
+    parse_account,
 )
 
 if TYPE_CHECKING:
@@ -99,8 +100,14 @@ class Store(ABC):
 
         Raises :class:`StaleWriteError`, changing nothing, if the stored account is
         not the revision ``account`` was loaded at (or ``account`` was never loaded
-        from this store and one is stored already), unless ``force``.
+        from this store and one is stored already), unless ``force``. Raises
+        :class:`AccountFileError`, changing nothing, if ``account`` breaks the
+        file's rules (e.g. a reference to no one, after an edit in a notebook).
         """
+        # Pydantic checks fields one by one; the rules across items (dangling
+        # references, cycles) live in parse_account. A store must never hold an
+        # account it cannot load back, and Neo4j would silently drop a dangling link.
+        parse_account(account.to_data(), f"account {account.id!r}")
         revision = self._save(account, self.revision_of(account), force)
         account._stored_revision = (self.location, revision)
         return revision
@@ -129,13 +136,18 @@ class Store(ABC):
         """Save the account file at ``path``; returns the account and its new revision.
 
         A file written by :meth:`pull` from this store carries the revision it was
-        pulled at, so pushing it is refused if someone saved since.
+        pulled at, so pushing it is refused if someone saved since; after the push
+        it carries the new revision.
         """
         account = load_account(path)
         pulled = pulled_revision(path)
         if pulled and pulled[0] == self.location:
             account._stored_revision = pulled
-        return account, self.save(account, force=force)
+        revision = self.save(account, force=force)
+        if pulled and pulled[0] == self.location:
+            # The file now is that revision: edit and push it again without pulling first.
+            _record_revision(path, pulled[1], revision)
+        return account, revision
 
     def pull(self, account_id: str, path: str | Path, overwrite: bool = False) -> Account:
         """Write the stored account to ``path`` (YAML, or JSON if it ends in .json).
@@ -153,7 +165,7 @@ class Store(ABC):
             location, revision = account._stored_revision  # type: ignore[misc]
             text = (
                 "# Pulled with `ig pull`. Keep the next line: `ig push` uses it to refuse\n"
-                "# overwriting changes someone else saved since.\n"
+                "# overwriting changes someone else saved since, and moves it on.\n"
                 f"# revision: {revision} @ {location}\n" + dump_account(account)
             )
         try:
@@ -184,3 +196,22 @@ def pulled_revision(path: str | Path) -> tuple[str, str] | None:
         if match:
             return match["location"], match["revision"]
     return None
+
+
+def _record_revision(path: str | Path, old: str, new: str) -> None:
+    """Move the revision line at the top of a pulled file from ``old`` to ``new``.
+
+    Best effort: if the file cannot be rewritten, the next push is refused as
+    stale, which loses nothing.
+    """
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            lines = handle.readlines()
+        for i, line in enumerate(lines[:_HEADER_LINES]):
+            match = _PULLED.match(line.rstrip("\r\n"))
+            if match and match["revision"] == old:
+                lines[i] = line.replace(f"# revision: {old} @", f"# revision: {new} @", 1)
+                atomic_write_text(path, "".join(lines))
+                return
+    except (OSError, UnicodeDecodeError, InfluenceGraphError):
+        return

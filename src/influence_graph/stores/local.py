@@ -32,6 +32,13 @@ def file_revision(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:12]
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
 class LocalStore(Store):
     """Accounts as files in ``directory`` (created on the first save)."""
 
@@ -73,10 +80,7 @@ class LocalStore(Store):
         path = self._file(account_id)
         if path is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+        content = _read_bytes(path)
         account = load_account(path)
         if account.id != account_id:
             raise StoreError(f"{path} holds account {account.id!r}, not {account_id!r}; rename the file or fix account.id")
@@ -90,7 +94,7 @@ class LocalStore(Store):
         account_id = check_account_id(account.id)
         with self._locked(exclusive=True):
             path = self._file(account_id) or self.directory / f"{account_id}.yaml"
-            stored = file_revision(path.read_bytes()) if path.exists() else None
+            stored = file_revision(_read_bytes(path)) if path.exists() else None
             self._refuse_stale(account_id, stored, expected, force)
             text = dump_account(account, "json" if path.suffix == ".json" else "yaml")
             try:

@@ -2,11 +2,12 @@
 
 Every statement is read by name from ``cypher/`` (see :mod:`.cypher`) and sent
 with parameters; no user string is ever formatted into Cypher text. Saving runs
-in one managed write transaction (the driver retries transient failures): check
-the revision, delete the account's nodes, write each section with one
-``UNWIND $rows`` statement per batch, move the revision on. Loading, listing and
-queries run in managed read transactions. Every node carries ``account``, so
-accounts never mix. The graph model is drawn in ``cypher/README.md``.
+in one managed write transaction (the driver retries transient failures): lock
+the account node and check its revision, delete the account's nodes, write each
+section with one ``UNWIND $rows`` statement per batch, set a new revision.
+Loading, listing and queries run in managed read transactions. Every node
+carries ``account``, so accounts never mix. The graph model is drawn in
+``cypher/README.md``.
 """
 from __future__ import annotations
 
@@ -250,6 +251,7 @@ class Neo4jStore(Store):
     ):
         self.uri, self.username, self.database = uri, username or "neo4j", database or None
         self.batch_size = batch_size
+        self._has_password = password is not None
         self.location = uri if not self.database else f"{uri} (database {self.database})"
         auth = (self.username, password) if password is not None else None
         with self._errors():
@@ -268,6 +270,11 @@ class Neo4jStore(Store):
         except StoreError:
             raise
         except neo4j_errors.AuthError:
+            if not self._has_password:
+                raise StoreError(
+                    f"Neo4j at {self.uri} needs a password: set NEO4J_PASSWORD (and NEO4J_USERNAME "
+                    f"if the user is not {self.username!r})"
+                ) from None
             raise StoreError(
                 f"Neo4j at {self.uri} refused the credentials of user {self.username!r} "
                 "(check NEO4J_USERNAME and NEO4J_PASSWORD)"
@@ -288,7 +295,10 @@ class Neo4jStore(Store):
         with self._errors():
             if not self._connected:
                 # Fail fast on a wrong address or password, instead of retrying for a minute.
-                self._driver.verify_connectivity()
+                try:
+                    self._driver.verify_connectivity()
+                except ValueError as exc:  # the driver's word for an address it cannot resolve, e.g. a bad port
+                    raise StoreError(f"{self.uri} is not a Neo4j address ({_first_line(str(exc))})") from None
                 self._connected = True
             with self._driver.session(database=self.database) as session:
                 yield session
@@ -312,8 +322,9 @@ class Neo4jStore(Store):
 
     def _save_work(self, tx: neo4j.ManagedTransaction, account: Account, rows: dict, expected: str | None, force: bool) -> str:
         aid = account.id
-        record = tx.run(store_statement("stored_revision"), {"account": aid}).single()
-        self._refuse_stale(aid, None if record is None else str(record["revision"]), expected, force)
+        # Locks the account node until commit, so the check and the write are one step.
+        stored = tx.run(store_statement("stored_revision"), {"account": aid}).single()["revision"]
+        self._refuse_stale(aid, None if stored is None else str(stored), expected, force)
         for name in CLEARS:
             tx.run(store_statement(name), {"account": aid}).consume()
         info = account.account

@@ -91,6 +91,8 @@ SPRING_LIMIT = 300  # larger departments are laid out as a sunflower by seniorit
 GROUP_GAP = 130.0  # space between department discs (room for their names)
 NODE_GAP = 26.0  # space between two people's dots (room for a label)
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+# Chinese, Japanese and Korean names need a CJK font on the canvas too (Linux, macOS, Windows).
+FONT_FACE = 'system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 _LARGE_MAP = 400  # above this many nodes, hide edges while dragging and zooming
 
 
@@ -543,7 +545,7 @@ def _map_options(node_count: int) -> dict[str, Any]:
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "nodes": {
-            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {"size": 14, "face": FONT_FACE, "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidthSelected": 4,
         },
         "edges": {"smooth": False, "arrowStrikethrough": False, "selectionWidth": 2, "hoverWidth": 1,
