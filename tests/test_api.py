@@ -122,6 +122,11 @@ def test_analyze_tables_are_readable_dataframes(result, account):
     assert isinstance(result.power_ranking, list)
 
 
+def test_a_mistyped_section_names_the_real_ones(result):
+    with pytest.raises(AttributeError, match=r"no 'coaches'; it has: .*coach_candidates"):
+        result.coaches
+
+
 def test_to_dict_is_exactly_the_cli_json(result):
     run = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF])
     assert run.exit_code == 0, run.output

@@ -39,7 +39,9 @@ class AnalysisResult:
     def __getattr__(self, name: str) -> Any:
         data = self.__dict__.get("_data", {})
         if name not in data:
-            raise AttributeError(name)
+            if name.startswith("_"):  # copy, pickle and IPython probe for these
+                raise AttributeError(name)
+            raise AttributeError(f"the analysis has no {name!r}; it has: {', '.join(sorted(data))}")
         if name in TABLE_SECTIONS:
             return self._frame(name)
         return copy.deepcopy(data[name])

@@ -624,7 +624,9 @@ def _add_sides(net: InfluenceMap, account: Account, ctx: _Context, positions) ->
     for side, items, colour in ((g.SIDE_TEAM, account.team, TEAM_COLOUR),
                                 (g.SIDE_COMPETITOR, account.competitors, COMPETITOR_COLOUR)):
         for item in items:
-            subtitle = " · ".join(filter(None, [getattr(item, "title", None), getattr(item, "role", None)]))
+            title = getattr(item, "title", None) or ""
+            role = (getattr(item, "role", None) or "").replace("_", " ")
+            subtitle = " · ".join(filter(None, [title, role if role.lower() != title.lower() else ""]))
             ties = ctx.ours[item.id] if side == g.SIDE_TEAM else ctx.theirs[item.id]
             x, y = positions[item.id]
             net.add_node(
