@@ -211,6 +211,17 @@ def test_a_key_given_twice_is_an_error_not_silently_dropped(tmp_path, file_name,
     assert problems_of(path) == [("people[zhao].name", "key 'name' is given twice; only one is allowed", line)]
 
 
+def test_a_key_given_twice_is_reported_with_the_other_problems(tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text("account: {id: acme, name: Acme}\npeople:\n  - {id: zhao, name: Zhao, stance: hostile}\n"
+                    "  - {id: li, name: Li, reports_to: ghost, reports_to: zhao}\n", encoding="utf-8")
+    assert problems_of(path) == [
+        ("people[zhao].stance", "unknown stance 'hostile'; use one of champion, supporter, neutral, skeptic, "
+                                "opponent, unknown or a number from -1 to 1", 3),
+        ("people[li].reports_to", "key 'reports_to' is given twice; only one is allowed", 4),
+    ]
+
+
 def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + "account: {id: acme, name: Acme \u00e9}\n".encode("utf-8"))
@@ -328,11 +339,15 @@ def test_json_schema_rejects_unknown_keys_and_bad_values(validator):
     data["peoples"] = []
     data["people"][0]["stnace"] = "neutral"
     data["channels"][0]["strength"] = 2
+    data["channels"][1]["strength"] = 0
+    data["people"][1]["level"] = True
     messages = sorted(error.message for error in validator.iter_errors(data))
     assert messages == [
+        "0 is less than or equal to the minimum of 0",
         "2 is greater than the maximum of 1",
         "Additional properties are not allowed ('peoples' was unexpected)",
         "Additional properties are not allowed ('stnace' was unexpected)",
+        "True is not valid under any of the given schemas",
     ]
 
 

@@ -158,10 +158,22 @@ def test_analyze_is_deterministic_and_writes_only_the_output(runner, tmp_path):
 def test_analyze_table_reads_like_a_briefing(runner):
     result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
-    titles = ["Act on these first", "Who really decides", "Hidden power holders", "Figureheads",
-              "Coach candidates", "Decision makers nobody on our team is close to", "Follow-ups due", "Risks"]
-    positions = [result.output.index(t) for t in titles]
+    titles = ["Where we stand", "Act on these first", "Who really decides", "Hidden power holders", "Figureheads",
+              "Risks", "Coach candidates", "Decision makers nobody on our team is close to", "Follow-ups due",
+              "Who influences each decision maker", "Forecast", "Factions and departments", "Relationship depth"]
+    positions = [result.output.index(f"\n{t}\n") for t in titles]
     assert positions == sorted(positions)
+    # The deal at a glance, from the file by hand: DMU zhao, wang, chen, xu, liu, li, xiao; Li Na is a
+    # supporter, Wang Fang a skeptic, Xu Li an opponent; Jiang Tao is close to Li Na (velcro) and Liu Yang (zipper).
+    words = " ".join(result.output.split())  # as read, whatever the terminal wrapped
+    assert ("Where we stand Decision unit of 7: 1 for us: Li Na (李娜); 2 against us: Wang Fang (王芳) and Xu Li (徐力); "
+            "4 neutral or unknown. Someone on our team is close (zipper or closer) to 2 of the 7; "
+            "relationship depth: partner.") in words
+    # Plain words, not the JSON's keys and ids: categories, department names, who reaches an influencer.
+    assert "│ hidden power" in result.output and "│ power matches title" in result.output
+    assert "aligned" not in result.output and "peripheral" not in result.output
+    assert "Vehicle Engineering ↔ Purchasing: rivalry (0.70, as declared)" in result.output
+    assert "Li Na (李娜) (0.80, via Jiang Tao)" in result.output
     top = load_account(EXAMPLE).person(json.loads(
         runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]).output
     )["power_ranking"][0])
@@ -215,3 +227,31 @@ def test_the_api_rejects_a_bad_as_of_with_our_error():
 
     with pytest.raises(ig.InfluenceGraphError, match=r"^as_of 'yesterday' is not a date \(use YYYY-MM-DD\)$"):
         ig.analyze(load_account(EXAMPLE), as_of="yesterday")
+
+
+def test_analysis_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
+    """Set and dict order of strings changes with PYTHONHASHSEED: the JSON must not."""
+    import importlib.util
+    import os
+
+    from influence_graph.model import save_account
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    synthetic = tmp_path / "synthetic-300.yaml"
+    save_account(generate.synthetic_account(300, seed=0), synthetic)
+    runs = {}
+    for source in (EXAMPLE, synthetic):
+        for seed in ("0", "4242"):
+            argv = [sys.executable, str(ROOT / "cli.py"), "analyze", str(source), "--format", "json", "--as-of", AS_OF]
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            runs[source, seed] = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    outputs = {}
+    for key, process in runs.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+        outputs[key] = out
+    for source in (EXAMPLE, synthetic):
+        assert outputs[source, "0"] == outputs[source, "4242"]
+        assert len(json.loads(outputs[source, "0"])["people"]) == (35 if source == EXAMPLE else 300)

@@ -111,6 +111,25 @@ def test_the_vp_nobody_consults_is_the_figurehead(result):
     assert [f["id"] for f in result["figureheads"]] == ["huang"]
     huang = _by_id(result["people"])["huang"]
     assert huang["level"] == 2 and huang["category"] == "figurehead"
+    # Huang ties on influence with the people ranked 30-35; the reasons cite the
+    # place the power table shows, not a shared rank.
+    place = result["power_ranking"].index("huang") + 1
+    assert result["figureheads"][0]["reasons"] == [
+        f"level 2 (VP Strategy & Planning) but ranked #{place} of 35 by real influence",
+        "reports to Zhao Ming (赵明), CEO but no one turns to them",
+        "the other level-2 people rank #4, #5, #7, #11, #14 and #15",
+    ]
+
+
+def test_every_place_cited_in_reasons_is_the_place_in_the_power_ranking(result):
+    place = {pid: i for i, pid in enumerate(result["power_ranking"], start=1)}
+    people = _by_id(result["people"])
+    for record in result["hidden_power"] + result["figureheads"]:
+        assert f"ranked #{place[record['id']]} of {len(place)} by real influence" in record["reasons"][0]
+    for record in result["uncovered_decision_makers"]:
+        rank = place[record["id"]]
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(rank if rank < 20 else rank % 10, "th")
+        assert f"{rank}{suffix} of {len(place)} by influence" in record["reasons"], (people[record["id"]], record)
 
 
 def test_the_confirmed_coach_comes_first_then_likely_coaches(result):

@@ -148,7 +148,8 @@ def _case(rng: random.Random) -> tuple[str, bytes]:
     data = _mutate_data(rng, copy.deepcopy(DATA))
     if rng.random() < 0.3:
         return ".json", json.dumps(data, default=str, ensure_ascii=False).encode("utf-8")
-    return ".yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 10x faster
+    return ".yaml", yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
 def _check_run(runner: CliRunner, path: Path, args: list[str]) -> int:
@@ -187,7 +188,7 @@ TWO = HEAD + "people:\n  - {id: x, name: X}\n  - {id: y, name: Y}\n"
 
 
 NASTY_FILES = [  # (file name, text, the one problem expected: where, message, line)
-        # PyYAML's constructor fails on these with plain Python errors (ValueError, AttributeError).
+    # PyYAML's constructor fails on these with plain Python errors (ValueError, AttributeError).
     ("int_tag.yaml", HEAD + "people:\n  - {id: x, name: X, level: !!int abc}\n",
      ("", "not valid YAML: a value cannot be read (invalid literal for int() with base 10: 'abc')", None)),
     ("timestamp_tag.yaml", HEAD + "touches:\n  - {date: !!timestamp soon}\n",

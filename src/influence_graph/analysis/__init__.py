@@ -109,12 +109,12 @@ def analyze(
     broker = brokerage(ties)
     formal = formal_position(whole)
     ranking = power_ranking(power, broker)
-    categories = classify_power(whole, power, formal)
+    categories = classify_power(whole, power, formal, ranking)
     dmu = account.decision_unit
     key = key_people(dmu, ranking)
     coverage = coverage_by_person(whole)
     coaches, coach_scores = coach_candidates(whole, power, broker, dmu)
-    uncovered = uncovered_decision_makers(whole, key, power)
+    uncovered = uncovered_decision_makers(whole, key, power, ranking)
     depth = relationship_depth(whole, dmu)
     followups = follow_ups(account, key, today)
     risk_list = risks(whole, power, coverage, dmu, ranking)
@@ -124,6 +124,7 @@ def analyze(
         "account": {"id": account.id, "name": account.name},
         "as_of": today.isoformat(),
         "decision_unit": dmu,
+        "departments": [{"id": d.id, "name": d.name or d.id} for d in account.departments],
         "people": people,
         "power_ranking": ranking,
         "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking if categories[pid][0] == "hidden_power"],

@@ -84,7 +84,9 @@ def path_strength(warm: nx.DiGraph, path: list[str]) -> float:
     return math.prod(warm[u][v][g.STRENGTH] for u, v in zip(path, path[1:]))
 
 
-def uncovered_decision_makers(graph: nx.MultiDiGraph, key: list[str], power: dict[str, float]) -> list[dict]:
+def uncovered_decision_makers(
+    graph: nx.MultiDiGraph, key: list[str], power: dict[str, float], ranking: list[str] | None = None
+) -> list[dict]:
     """Key people no one on our team is close to (no relationship of at least zipper),
     each with the best warm introduction path from a team member.
 
@@ -92,7 +94,8 @@ def uncovered_decision_makers(graph: nx.MultiDiGraph, key: list[str], power: dic
     (our relationships, positive channels and reporting lines) and maximizes the
     product of strengths, ``path_strength``; ``[]`` and 0 when there is none.
     Order: decision-unit members first, then by influence (most important to fix
-    first), then as in ``key``.
+    first), then as in ``key``. Reasons cite places in ``ranking`` (the power ranking;
+    by default by influence alone).
 
     >>> from influence_graph.model import parse_account
     >>> a = parse_account({"account": {"id": "x", "name": "X"},
@@ -108,7 +111,7 @@ def uncovered_decision_makers(graph: nx.MultiDiGraph, key: list[str], power: dic
     uncovered = [pid for pid in dict.fromkeys(key) if strongest(ties.get(pid, {}))[1] < ZIPPER]
     warm = g.warm_graph(graph)
     paths = warm_paths(warm, team_members(graph), uncovered)
-    rank = positions(power_ranking(power, {}))
+    rank = positions(ranking or power_ranking(power, {}))
     # list.sort is stable: equally important people stay in the order of ``key``.
     uncovered.sort(key=lambda pid: (not graph.nodes[pid][g.IN_DMU], -power.get(pid, 0.0)))
     result = []

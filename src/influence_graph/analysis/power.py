@@ -167,21 +167,23 @@ def _turning(count: int, colleagues: int, only: bool = False) -> str:
 
 class _Standing:
     """What the reasons cite about the people of one account: influence ranks,
-    levels, followers, bosses."""
+    places in the power ranking, levels, followers, bosses."""
 
-    def __init__(self, graph: nx.MultiDiGraph, power: Mapping[str, float]):
+    def __init__(self, graph: nx.MultiDiGraph, power: Mapping[str, float], ranking: list[str]):
         self.graph = graph
         self.people = g.customer_people(graph)
         rounded = {p: round(power[p], _RANK_DIGITS) for p in self.people}
         ordered = sorted(rounded.values())
-        # Rank 1 + the number strictly more influential, so equal scores share a rank.
+        # Rank 1 + the number strictly more influential, so equal scores share a rank (for the rules) …
         self.rank = {p: len(ordered) - bisect.bisect_right(ordered, rounded[p]) + 1 for p in self.people}
+        # … while the reasons cite the place in the power ranking, as every table shows it.
+        self.place = {p: i for i, p in enumerate(ranking, start=1)}
         self.level = {p: graph.nodes[p][g.LEVEL] for p in self.people}
         self.followers = followers(graph)
         self.boss = _reports(graph)
 
     def ranked(self, person: str) -> str:
-        return f"ranked #{self.rank[person]} of {len(self.people)} by real influence"
+        return f"ranked #{self.place[person]} of {len(self.people)} by real influence"
 
     def level_text(self, person: str) -> str:
         title = self.graph.nodes[person].get(g.TITLE)
@@ -201,8 +203,8 @@ class _Standing:
         if person in self.boss:
             turning = f"reports to {_names.label(self.graph, self.boss[person])} but {turning}"
         reasons = [f"{self.level_text(person)} but {self.ranked(person)}", turning]
-        peer_ranks = sorted(self.rank[p] for p in self.people if self.level[p] == self.level[person] and p != person)
-        if peer_ranks and peer_ranks[0] < self.rank[person]:
+        peer_ranks = sorted(self.place[p] for p in self.people if self.level[p] == self.level[person] and p != person)
+        if peer_ranks and peer_ranks[0] < self.place[person]:
             reasons.append(f"the other level-{self.level[person]} people rank {_names.join(f'#{r}' for r in peer_ranks)}")
         return reasons
 
@@ -211,9 +213,13 @@ class _Standing:
 
 
 def classify_power(
-    graph: nx.MultiDiGraph, power: Mapping[str, float], formal: Mapping[str, float]
+    graph: nx.MultiDiGraph,
+    power: Mapping[str, float],
+    formal: Mapping[str, float],
+    ranking: list[str] | None = None,
 ) -> dict[str, tuple[str, list[str]]]:
-    """Each customer person's category with reasons a seller can check.
+    """Each customer person's category with reasons a seller can check; the reasons
+    cite places in ``ranking`` (:func:`power_ranking`; by default by influence alone).
 
     - ``hidden_power``: top quarter by influence (fewer than a quarter of the people
       are more influential) while in the bottom half by formal position.
@@ -238,7 +244,7 @@ def classify_power(
     >>> result["m1"]
     ('hidden_power', ['ranked #1 of 5 by real influence but level 3', 'consulted by Ceo', '3 of 4 colleagues turn to them'])
     """
-    standing = _Standing(graph, power)
+    standing = _Standing(graph, power, ranking or power_ranking(power, {}))
     people = standing.people
     influence_share = _share_outranked({p: round(power[p], _RANK_DIGITS) for p in people})
     formal_share = _share_outranked({p: round(formal[p], _RANK_DIGITS) for p in people})

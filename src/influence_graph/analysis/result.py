@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 # Sections whose value is a list of records: shown as DataFrames.
 TABLE_SECTIONS = (
     "people",
+    "departments",
     "hidden_power",
     "figureheads",
     "coach_candidates",

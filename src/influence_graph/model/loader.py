@@ -163,12 +163,12 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _compose(text: str) -> tuple[yaml.Node | None, Any]:
-    """The document's node tree (for lines) and its data, parsed once."""
+def _compose(text: str, construct: bool = True) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for lines) and, if ``construct``, its data: parsed once."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        return node, (loader.construct_document(node) if construct and node is not None else None)
     finally:
         loader.dispose()
 
@@ -184,7 +184,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, _Layout]:
         except ValueError as exc:  # a number too long to convert
             raise AccountFileError([Problem(name, "", f"not valid JSON: {exc}".split(";")[0])]) from None
         try:  # valid JSON is (nearly always) valid YAML: its node tree locates items by line
-            node = _compose(text)[0]
+            node = _compose(text, construct=False)[0]
         except (yaml.YAMLError, ValueError, TypeError, AttributeError):
             node = None
     else:
@@ -197,10 +197,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, _Layout]:
             # number) fails with a plain Python error, not a YAMLError.
             detail = str(exc).split(";")[0]
             raise AccountFileError([Problem(name, "", f"not valid YAML: a value cannot be read ({detail})")]) from None
-    layout = _Layout(node, name, data)
-    if layout.duplicates:
-        raise AccountFileError(layout.duplicates)
-    return data, layout
+    return data, _Layout(node, name, data)
 
 
 # Pydantic's bound checks, said as the allowed range: "1.5 is out of range (must be at most 1)".
@@ -361,7 +358,13 @@ def load_account(path: str | os.PathLike[str]) -> Account:
     text = _read_text(path)
     try:
         data, layout = _parse_text(text, name)
-        return parse_account(data, name, layout.lines, layout.texts)
+        try:
+            account = parse_account(data, name, layout.lines, layout.texts)
+        except AccountFileError as exc:  # report keys given twice along with everything else
+            raise AccountFileError(layout.duplicates + exc.problems) from None
+        if layout.duplicates:
+            raise AccountFileError(layout.duplicates)
+        return account
     except RecursionError:
         raise AccountFileError(
             [Problem(name, "", "nested too deeply to read (or a YAML alias refers to itself)")]

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis._names import titled
+from ..analysis._names import join, titled
+from ..model import CLOSENESS_VALUES, STANCE_VALUES
 from .text import md_text, stance_text
 
 TOP = 5  # rows per ranked table: the few things to act on, not a data dump
@@ -55,6 +56,38 @@ def _ranked(title: str, rows: list[list[str]], columns: list[str], empty: str, i
     return section
 
 
+# How the power table names each category (the JSON keeps the keys).
+CATEGORY_WORDS = {"hidden_power": "hidden power", "figurehead": "figurehead",
+                  "aligned": "power matches title", "peripheral": "less central"}
+
+
+def _stance_value(stance: Any) -> float:
+    return float(stance) if isinstance(stance, (int, float)) else STANCE_VALUES.get(str(stance), 0.0)
+
+
+def _where_we_stand(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
+    """The deal in three lines: the decision unit's stances, our reach into it, the forecast."""
+    dmu = [pid for pid in data.get("decision_unit", []) if pid in people.by_id]
+    if not dmu:
+        return Section("Where we stand", ["No decision unit recorded: add `opportunity.decision_unit`, "
+                                          "or the roles decision_maker / economic_buyer."])
+    values = {pid: _stance_value(people.by_id[pid]["stance"]) for pid in dmu}
+    camps = [("for us", [p for p in dmu if values[p] > 0]), ("against us", [p for p in dmu if values[p] < 0]),
+             ("neutral or unknown", [p for p in dmu if values[p] == 0])]
+    said = [f"{len(ids)} {camp}" + (f": {join(people.name(p) for p in ids)}" if camp != camps[2][0] else "")
+            for camp, ids in camps if ids]
+    close = [p for p in dmu if people.by_id[p].get("coverage", 0) >= CLOSENESS_VALUES["zipper"]]
+    tier = (data.get("relationship_depth") or {}).get("tier")
+    lines = [f"Decision unit of {len(dmu)}: {'; '.join(said)}.",
+             f"Someone on our team is close (zipper or closer) to {len(close)} of the {len(dmu)}"
+             + (f"; relationship depth: {tier}." if tier else ".")]
+    support = (data.get("forecast") or {}).get("support")
+    if support is not None:
+        lines.append(f"Forecast: once opinions spread, the decision unit settles at {support:+.2f} "
+                     "(−1 all against us, +1 all for us).")
+    return Section("Where we stand", lines)
+
+
 def _act_first(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
     actions: list[str] = []
     for item in data.get("uncovered_decision_makers", [])[:2]:
@@ -78,7 +111,8 @@ def _act_first(data: dict[str, Any], people: People, team: dict[str, str]) -> Se
         actions.append(f"{verb}: {people.label(top['id'])}.")
     moves = (data.get("forecast") or {}).get("next_best_moves", [])
     if moves:
-        actions.append(f"Next best move: win over {people.label(moves[0]['id'])} (support +{moves[0]['gain']:.2f}).")
+        actions.append(f"Next best move: win over {people.label(moves[0]['id'])} "
+                       f"(would lift the forecast by {moves[0]['gain']:+.2f}).")
     return Section("Act on these first", [f"{i}. {a}" for i, a in enumerate(actions, 1)] or ["Nothing urgent."])
 
 
@@ -86,13 +120,14 @@ def _power(data: dict[str, Any], people: People, team: dict[str, str]) -> Sectio
     rank = {pid: i for i, pid in enumerate(data["power_ranking"], 1)}
     rows = [
         [str(rank[pid]), people.name(pid), people.by_id[pid].get("title") or "", str(people.by_id[pid]["level"]),
-         f"{people.by_id[pid]['influence']:.3f}", stance_text(people.by_id[pid]["stance"]),
-         people.by_id[pid]["category"].replace("_", " ")]
+         f"{people.by_id[pid]['influence']:.1%}", stance_text(people.by_id[pid]["stance"]),
+         CATEGORY_WORDS.get(people.by_id[pid]["category"], people.by_id[pid]["category"])]
         for pid in data["power_ranking"]
     ]
     return _ranked(
         "Who really decides", rows, ["#", "Person", "Title", "Level", "Influence", "Stance", "Category"],
-        "No people in the account yet.", "Real power: who is listened to by whom, formal lines included.",
+        "No people in the account yet.",
+        "Influence is each person's share of the real power: who is listened to by whom, formal lines included.",
     )
 
 
@@ -124,20 +159,30 @@ def _channels(data: dict[str, Any], people: People, team: dict[str, str]) -> Sec
     for dm, influencers in data.get("influence_channels", {}).items():
         top = influencers[:2]
         text = ", ".join(
-            f"{people.name(i['id'])} ({i['strength']:.2f}{', reachable' if i['reachable'] else ''})" for i in top
+            f"{people.name(i['id'])} ({i['strength']:.2f}"
+            + (f", via {team.get(i['reached_by']) or i['reached_by']}" if i.get("reached_by") else "")
+            + ")"
+            for i in top
         )
         rows.append([people.label(dm), text or "listens to no one we know of"])
     return _ranked("Who influences each decision maker", rows, ["Decision maker", "Strongest influencers"],
-                   "No decision unit defined.")
+                   "No decision unit defined.", "The people each decision maker listens to most: channel strengths and the "
+                   "reporting line (0.50) added up.")
 
 
 def _factions(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
     section = Section("Factions and departments")
-    for i, faction in enumerate(data.get("factions", [])[:TOP], 1):
+    found = data.get("factions", [])
+    if found:
+        section.lines.append("Groups who mostly listen to and trust each other, core people first:")
+    for i, faction in enumerate(found[:TOP], 1):
         names = ", ".join(people.name(pid) for pid in faction[:6]) + (f" and {len(faction) - 6} more" if len(faction) > 6 else "")
         section.lines.append(f"Faction {i}: {names}")
+    departments = {d["id"]: d["name"] for d in data.get("departments", [])}
     for rel in data.get("department_relations", [])[:TOP]:
-        section.lines.append(f"{rel['a']} ↔ {rel['b']}: {rel['kind']} ({rel['strength']:.2f}, {rel['source']})")
+        a, b = departments.get(rel["a"], rel["a"]), departments.get(rel["b"], rel["b"])
+        how = "as declared" if rel["source"] == "declared" else "inferred from their people"
+        section.lines.append(f"{a} ↔ {b}: {rel['kind']} ({rel['strength']:.2f}, {how})")
     if not section.lines:
         section.lines.append("No factions or department relations found.")
     return section
@@ -257,19 +302,20 @@ SectionBuilder = Callable[[dict[str, Any], People, dict[str, str]], "Section | N
 # The reading order; a builder returns None to leave its section out.
 SECTION_BUILDERS: list[SectionBuilder] = [
     _what_if,
+    _where_we_stand,
     _act_first,
     _power,
     _hidden_power,
     _figureheads,
+    _risks,
     _coaches,
     _uncovered,
-    _channels,
-    _factions,
-    _depth,
     _follow_ups,
-    _risks,
+    _channels,
     _forecast,
     _next_moves,
+    _factions,
+    _depth,
     _confidence,
 ]
 
