@@ -78,3 +78,12 @@ as_of_option = click.option(
     "--as-of", type=IsoDate(), default=None,
     help="The day to count follow-ups and deadlines from (default today).",
 )
+
+
+def run_analysis(account, **options):
+    """``influence_graph.analysis.analyze``, imported on first use: numpy, scipy and
+    networkx cost half a second, which `ig validate` or `ig --help` should not pay."""
+    from ..analysis import analyze
+
+    with user_errors():
+        return analyze(account, **options)

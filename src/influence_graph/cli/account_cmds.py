@@ -7,12 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..analysis import analyze as run_analysis
-from ..analysis.whatif import parse_assumptions
 from ..model import account_json_schema, atomic_write_text
 from ..model.template import account_template
-from ..report.summary import render_markdown, render_text
-from ._common import as_of_option, cli, load_source, store_option, user_errors
+from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
 
 
 def _team_names(account) -> dict[str, str]:
@@ -35,6 +32,7 @@ def _emit(text: str, output: str | None) -> None:
 def demo(out_dir: str) -> None:
     """Write the example account, its analysis and its map; print the summary."""
     from ..demo import DEMO_AS_OF, write_demo
+    from ..report.summary import render_text
 
     with user_errors():
         written = write_demo(out_dir)
@@ -43,7 +41,7 @@ def demo(out_dir: str) -> None:
     click.echo(f"Example account (as of {DEMO_AS_OF}): {written.account_file}")
     click.echo(f"Analysis (JSON):  {written.analysis_file}")
     click.echo(f"Influence map:    {written.map_file}  (open it in a browser)")
-    click.echo(f"Next: `ig init my-account` to map your own account.")
+    click.echo("Next: `ig init my-account` to map your own account.")
 
 
 @cli.command()
@@ -91,9 +89,13 @@ def schema() -> None:
 def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
             store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
+    from ..analysis.whatif import parse_assumptions
+    from ..report.summary import render_markdown, render_text
+
     account = load_source(source, store)
     with user_errors():
-        result = run_analysis(account, as_of=as_of, assume=parse_assumptions(assume) or None)
+        assumptions = parse_assumptions(assume) or None
+    result = run_analysis(account, as_of=as_of, assume=assumptions)
     data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"

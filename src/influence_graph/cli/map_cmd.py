@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..analysis import analyze as run_analysis
-from ..viz import influence_map
-from ._common import as_of_option, cli, load_source, store_option, user_errors
+from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -25,6 +23,8 @@ def map_command(source: str, output: str, open_it: bool, as_of: dt.date | None, 
     coaches and channels, with search, filters and the reasons on hover."""
     if Path(output).suffix.lower() not in HTML_SUFFIXES:
         raise click.BadParameter("the file name must end in .html", param_hint="'-o' / '--output'")
+    from ..viz import influence_map  # pyvis is slow to import: only when drawing
+
     account = load_source(source, store)
     with user_errors():
         result = run_analysis(account, as_of=as_of)

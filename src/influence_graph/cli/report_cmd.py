@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..analysis import analyze as run_analysis
 from ..model import atomic_write_text
-from ..report import render_plan
-from ._common import as_of_option, cli, load_source, store_option, user_errors
+from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -27,6 +25,8 @@ def report(source: str, output: str, as_of: dt.date | None, store: str | None) -
     if fmt is None:
         raise click.BadParameter("the file name must end in .html or .md", param_hint="'-o' / '--output'")
     account = load_source(source, store)
+    from ..report import render_plan  # imports the analysis: only when writing a plan
+
     with user_errors():
         result = run_analysis(account, as_of=as_of)
         atomic_write_text(output, render_plan(account, result, fmt=fmt))

@@ -385,6 +385,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (FileExistsError, NotADirectoryError):
+        raise InfluenceGraphError(f"{path}: cannot write (a part of the folder path is a file)") from None
     except OSError as exc:
         raise InfluenceGraphError(f"{path}: cannot write ({exc.strerror})") from None
     try:
