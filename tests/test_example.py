@@ -217,5 +217,7 @@ def test_risks_name_the_competitor_ties_opponent_and_powerless_champion(result):
 def test_minimal_example_analysis_finds_the_engineer_the_boss_asks():
     result = analyze(load_account(MINIMAL), as_of=AS_OF).to_dict()
     assert [h["id"] for h in result["hidden_power"]] == ["vogel"]
-    assert [f["id"] for f in result["figureheads"]] == ["haas"]
+    # Both level-2 titles nobody turns to: Haas, and Lang the CFO, who has no team
+    # mapped below him but is still senior by level.
+    assert [f["id"] for f in result["figureheads"]] == ["haas", "lang"]
     assert any("PumpCo" in m for m in _risks(result, "competitor_tie", "haas"))

@@ -354,3 +354,29 @@ def test_every_person_gets_exactly_one_known_category_with_reasons():
         assert reasons and all(isinstance(r, str) and r for r in reasons)
     hidden = [p for p, (c, _) in categories.items() if c == "hidden_power"]
     assert len(hidden) <= 10  # at most the top quarter
+
+
+def test_a_senior_title_with_no_team_mapped_below_is_still_a_figurehead():
+    # Lang is level 2 (CFO) with nobody mapped under him, so his formal position is
+    # low; by level he is still senior, and with nobody turning to him he is a figurehead.
+    people = [
+        {"id": "md", "name": "Md", "title": "Managing Director", "level": 1},
+        {"id": "ops", "name": "Ops", "title": "Head of Operations", "level": 2, "reports_to": "md"},
+        {"id": "cfo", "name": "Lang", "title": "CFO", "level": 2, "reports_to": "md"},
+        {"id": "eng", "name": "Eng", "level": 3, "reports_to": "ops"},
+        {"id": "tech", "name": "Tech", "level": 3, "reports_to": "ops"},
+        {"id": "clerk", "name": "Clerk", "level": 3, "reports_to": "ops"},
+        {"id": "aide1", "name": "Aide1", "level": 4, "reports_to": "eng"},
+        {"id": "aide2", "name": "Aide2", "level": 4, "reports_to": "tech"},
+    ]
+    channels = [
+        {"from": "eng", "to": "md", "kind": "advice", "strength": 0.9},
+        {"from": "ops", "to": "md", "kind": "trust", "strength": 0.8},
+        {"from": "eng", "to": "tech", "kind": "expertise"},
+    ]
+    a = account(people, channels)
+    formal = formal_position(g.account_graph(a))
+    assert sum(formal[p] > formal["cfo"] for p in formal) > (len(formal) - 1) / 2  # bottom half by formal position
+    categories, _ = classify(a)
+    assert categories["cfo"][0] == "figurehead"
+    assert categories["cfo"][1][0].startswith("level 2 (CFO) but ranked #")

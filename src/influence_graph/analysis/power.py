@@ -223,8 +223,8 @@ def classify_power(
 
     - ``hidden_power``: top quarter by influence (fewer than a quarter of the people
       are more influential) while in the bottom half by formal position.
-    - ``figurehead``: a senior title (level <= 2) in the top half by formal position
-      but the bottom half by influence.
+    - ``figurehead``: a senior title (level <= 2) in the top half by level or by
+      formal position, but the bottom half by influence.
     - ``peripheral``: otherwise in the bottom half by influence; ``aligned``: the rest.
 
     "By level" is read as by formal position (level, refined by the size of the
@@ -248,11 +248,16 @@ def classify_power(
     people = standing.people
     influence_share = _share_outranked({p: round(power[p], _RANK_DIGITS) for p in people})
     formal_share = _share_outranked({p: round(formal[p], _RANK_DIGITS) for p in people})
+    level_share = _share_outranked({p: -standing.level[p] for p in people})
     out = {}
     for person in people:
         if standing.rank[person] - 1 < len(people) / 4 and formal_share[person] > 0.5:
             out[person] = ("hidden_power", standing.hidden_power_reasons(person))
-        elif standing.level[person] <= SENIOR_LEVEL and formal_share[person] < 0.5 and influence_share[person] > 0.5:
+        elif (
+            standing.level[person] <= SENIOR_LEVEL
+            and min(level_share[person], formal_share[person]) < 0.5
+            and influence_share[person] > 0.5
+        ):
             out[person] = ("figurehead", standing.figurehead_reasons(person))
         else:
             category = "peripheral" if influence_share[person] > 0.5 else "aligned"
