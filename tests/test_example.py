@@ -116,7 +116,7 @@ def test_the_vp_nobody_consults_is_the_figurehead(result):
     place = result["power_ranking"].index("huang") + 1
     assert result["figureheads"][0]["reasons"] == [
         f"level 2 (VP Strategy & Planning) but ranked #{place} of 35 by real influence",
-        "reports to Zhao Ming (赵明), CEO but no one turns to them",
+        "reports to Zhao Ming (赵明, CEO) but no one turns to them",
         "the other level-2 people rank #4, #5, #7, #11, #14 and #15",
     ]
 

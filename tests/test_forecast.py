@@ -313,6 +313,7 @@ def test_one_solve_gains_match_re_solving_per_candidate(seed):
 
 def test_summary_shows_the_forecast_and_next_best_moves():
     from influence_graph.analysis import analyze
+    from influence_graph.analysis._names import titled
     from influence_graph.report.summary import render_markdown
 
     account = load_account(Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml")
@@ -327,7 +328,8 @@ def test_summary_shows_the_forecast_and_next_best_moves():
     assert "people already at champion are left out" in text
     first = forecast["next_best_moves"][0]
     assert "## Next best moves" in text
-    assert f"| {account.person(first['id']).name}" in text and f"+{first['gain']:.2f}" in text
+    mover = account.person(first["id"])
+    assert f"| {titled(mover.name, mover.title)}" in text and f"+{first['gain']:.2f}" in text
     assert "; ".join(first["reasons"]) in text
 
 

@@ -122,7 +122,7 @@ def test_compare_reports_rank_moves_flags_risks_and_moves():
     before["forecast"]["members"]["dee"] = 0.0
     assert [c["message"] for c in compare(before, after)] == [
         "Ann (CEO) settles at +0.40 instead of +0.10.",
-        "Dee Wu (吴迪), CFO settles at -0.50 instead of +0.00.",
+        "Dee Wu (吴迪, CFO) settles at -0.50 instead of +0.00.",
         "Next best move is now to win over Cy (was Bob).",
         "Bob moves from #2 to #1 in real power.",
         "Ann (CEO) moves from #1 to #2 in real power.",

@@ -24,15 +24,18 @@ def name(graph: nx.Graph, node: str) -> str:
 
 
 def titled(person_name: str, title: str | None) -> str:
-    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明), CEO`` when the name
-    already ends in brackets; the name alone when there is no title.
+    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明, CEO)`` when the name
+    already ends in brackets (so lists stay readable); the name alone without a title.
 
     >>> titled("Zhao Ming", "CEO"), titled("Zhao Ming (赵明)", "CEO"), titled("Li", None)
-    ('Zhao Ming (CEO)', 'Zhao Ming (赵明), CEO', 'Li')
+    ('Zhao Ming (CEO)', 'Zhao Ming (赵明, CEO)', 'Li')
     """
     if not title:
         return person_name
-    return f"{person_name}, {title}" if person_name.rstrip().endswith(")") else f"{person_name} ({title})"
+    stripped = person_name.rstrip()
+    if stripped.endswith(")"):
+        return f"{stripped[:-1]}, {title})"
+    return f"{person_name} ({title})"
 
 
 def label(graph: nx.Graph, node: str) -> str:
