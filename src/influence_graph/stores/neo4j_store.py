@@ -286,7 +286,9 @@ class Neo4jStore(Store):
         except neo4j_errors.CypherSyntaxError as exc:
             raise StoreError(f"Neo4j rejected the query: {_first_line(exc.message)}") from None
         except neo4j_errors.Neo4jError as exc:
-            raise StoreError(f"Neo4j error {exc.code}: {_first_line(exc.message)}") from None
+            # Server errors carry a code (Neo.ClientError...); errors raised in the driver may not.
+            code = exc.code or type(exc).__name__
+            raise StoreError(f"Neo4j error {code}: {_first_line(exc.message or str(exc))}") from None
         except neo4j_errors.DriverError as exc:
             raise StoreError(f"Neo4j driver error at {self.uri}: {_first_line(str(exc))}") from None
 
