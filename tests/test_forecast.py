@@ -313,7 +313,7 @@ def test_one_solve_gains_match_re_solving_per_candidate(seed):
 
 def test_summary_shows_the_forecast_and_next_best_moves():
     from influence_graph.analysis import analyze
-    from influence_graph.analysis._names import titled
+    from influence_graph.analysis.wording import titled
     from influence_graph.report.summary import render_markdown
 
     account = load_account(Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml")

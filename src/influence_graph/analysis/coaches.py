@@ -4,7 +4,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import graph as g
-from . import _names as say
+from . import wording as say
 from ._shared import ZIPPER, competitor_ties, positions, strongest, team_ties, top_count
 from .power import power_ranking
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .. import graph as g
-from . import _names as say
+from . import wording as say
 from ._shared import ZIPPER, positions, strongest, team_members, team_ties
 from .power import power_ranking
 

@@ -11,7 +11,7 @@ import networkx as nx
 
 from .. import graph as g
 from ..model import Account
-from . import _names
+from . import wording
 
 FACTION_SEED = 0
 # A faction is a coalition: one person alone is not reported.
@@ -74,8 +74,8 @@ def _cross_department_ties(graph: nx.MultiDiGraph, rivalry: bool) -> dict[tuple[
 def _pair_list(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], float], limit: int = 3) -> str:
     """The strongest pairs, e.g. "Sun Wei – Wu Lei, Li Na – Ma Lin and 2 more"."""
     ordered = sorted(pairs, key=lambda pair: (-pairs[pair], pair))
-    shown = [f"{_names.name(graph, u)} – {_names.name(graph, v)}" for u, v in ordered[:limit]]
-    return _names.join(shown + ([f"{len(ordered) - limit} more"] if len(ordered) > limit else []))
+    shown = [f"{wording.name(graph, u)} – {wording.name(graph, v)}" for u, v in ordered[:limit]]
+    return wording.join(shown + ([f"{len(ordered) - limit} more"] if len(ordered) > limit else []))
 
 
 def inferred_rivalries(graph: nx.MultiDiGraph) -> list[dict]:

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .. import graph as g
-from . import _names
+from . import wording
 
 # A fully susceptible closed group (λ = 1, listening only to each other) makes
 # I − ΛW singular; capping λ just below 1 settles such a group at a weighted
@@ -225,7 +225,7 @@ class _Context:
         of = f"of the {others} other" if pid in self.members else f"of {others}"
         text = f"listened to by {len(listeners)} {of} {'decision maker' if others == 1 else 'decision makers'}"
         if len(listeners) <= NAMED_LISTENERS:
-            text += f" ({_names.names(self.deference, listeners)})"
+            text += f" ({wording.names(self.deference, listeners)})"
         return text
 
     def through(self, pid: str) -> str | None:
@@ -240,7 +240,7 @@ class _Context:
             return None
         onward = self.listened_by_dmu(best)
         tail = f"who is {onward}" if onward else "who passes it on toward the decision unit"
-        return f"{_names.label(self.deference, best)} listens to them, {tail}"
+        return f"{wording.label(self.deference, best)} listens to them, {tail}"
 
     def reasons(self, pid: str) -> list[str]:
         reasons = []
@@ -250,7 +250,7 @@ class _Context:
         direct = self.listened_by_dmu(pid)
         indirect = None if direct or pid in self.members else self.through(pid)
         reasons += [r for r in (direct, indirect) if r]
-        stance = _names.stance(self.deference, pid)
+        stance = wording.stance(self.deference, pid)
         known = self.deference.nodes[pid].get(g.STANCE_KNOWN)
         reasons.append(f"today: {stance}" if known else f"{stance}: find out where they stand")
         return reasons

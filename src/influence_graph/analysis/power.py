@@ -11,7 +11,7 @@ from fractions import Fraction
 import networkx as nx
 
 from .. import graph as g
-from . import _igraph, _names
+from . import _igraph, wording
 
 # Above this many people brokerage runs in igraph (C); below, in NetworkX.
 COMPILED_THRESHOLD = 40
@@ -195,17 +195,17 @@ class _Standing:
     def hidden_power_reasons(self, person: str) -> list[str]:
         seniors = sorted((p for p in self.followers[person] if self.level[p] < self.level[person]), key=lambda p: (self.level[p], p))
         reasons = [f"{self.ranked(person)} but {self.level_text(person)}"]
-        reasons += [f"consulted by {_names.labels(self.graph, seniors, limit=3)}"] if seniors else []
+        reasons += [f"consulted by {wording.labels(self.graph, seniors, limit=3)}"] if seniors else []
         return reasons + [self.turning(person)]
 
     def figurehead_reasons(self, person: str) -> list[str]:
         turning = self.turning(person, only=True)
         if person in self.boss:
-            turning = f"reports to {_names.label(self.graph, self.boss[person])} but {turning}"
+            turning = f"reports to {wording.label(self.graph, self.boss[person])} but {turning}"
         reasons = [f"{self.level_text(person)} but {self.ranked(person)}", turning]
         peer_ranks = sorted(self.place[p] for p in self.people if self.level[p] == self.level[person] and p != person)
         if peer_ranks and peer_ranks[0] < self.place[person]:
-            reasons.append(f"the other level-{self.level[person]} people rank {_names.join(f'#{r}' for r in peer_ranks)}")
+            reasons.append(f"the other level-{self.level[person]} people rank {wording.join(f'#{r}' for r in peer_ranks)}")
         return reasons
 
     def plain_reasons(self, person: str) -> list[str]:

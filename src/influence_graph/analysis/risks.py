@@ -18,7 +18,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import graph as g
-from . import _names as say
+from . import wording as say
 from ._shared import competitor_ties, positions, team_members, team_ties, top_count
 
 SEVERITY = (

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Account, AssumptionError, StanceLabel
-from ._names import titled
+from .wording import titled
 from ..model.account import Stance
 
 _LABELS = ", ".join(s.value for s in StanceLabel)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis._names import join, titled
+from ..analysis.wording import join, titled
 from ..model import CLOSENESS_VALUES, STANCE_VALUES
 from .text import md_text, stance_text
 

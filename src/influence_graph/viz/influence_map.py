@@ -39,7 +39,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .. import graph as g
-from ..analysis._names import closeness, join
+from ..analysis.wording import closeness, join
 from ..model import Account, Person, atomic_write_text
 
 if TYPE_CHECKING:

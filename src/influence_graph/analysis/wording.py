@@ -1,4 +1,4 @@
-"""Wording shared by the analyses' explanations: names, titles, lists, strengths, stances.
+"""Wording shared by every explanation and renderer: names, titles, lists, strengths, stances.
 
 >>> join(["Li Wei", "Zhao Ming", "Wang Fang"])
 'Li Wei, Zhao Ming and Wang Fang'
