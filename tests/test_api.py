@@ -36,7 +36,7 @@ def test_public_api_is_pinned():
     assert sorted(ig.__all__) == sorted([
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
         "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
-        "account_plan", "analyze", "dump_account", "influence_map",
+        "account_plan", "analyze", "analyze_all", "dump_account", "influence_map",
         "load", "load_account", "open_store", "parse_account", "save_account",
     ])
     for name in ig.__all__:
@@ -50,6 +50,7 @@ EMPTY = inspect.Parameter.empty
 SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
     "analyze": [("account", EMPTY), ("as_of", None), ("assume", None)],
+    "analyze_all": [("store", None), ("jobs", None), ("as_of", None), ("out_dir", None), ("progress", None)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],

@@ -18,6 +18,7 @@ LAYERS = {
     "viz": 4,
     "report": 4,
     "demo": 5,
+    "portfolio": 5,
     "__init__": 5,
     "cli": 6,
 }

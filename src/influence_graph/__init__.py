@@ -7,6 +7,7 @@ The notebook API (DESIGN §5b)::
     result = ig.analyze(account, as_of="2026-11-20")
     result.people                                     # pandas DataFrame
     result.to_dict()                                  # the JSON of `ig analyze --format json`
+    portfolio = ig.analyze_all("accounts/", jobs=2)   # every stored account; .table, .results
     ig.influence_map(account, result)                 # shows inline in Jupyter; .write_html(path)
     store = ig.open_store("accounts/")                # or neo4j://… ; .save .load .list .delete .query
 
@@ -35,7 +36,11 @@ from .model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .analysis import AnalysisResult
+    from .stores.base import Store
+    from .portfolio import Portfolio
 
 try:
     __version__ = _metadata.version("influence-graph")
@@ -54,6 +59,7 @@ __all__ = [
     "__version__",
     "account_plan",
     "analyze",
+    "analyze_all",
     "dump_account",
     "influence_map",
     "load",
@@ -100,6 +106,28 @@ def analyze(
     from .analysis import analyze as _analyze
 
     return _analyze(_account(account), as_of=as_of, assume=assume)
+
+
+def analyze_all(
+    store: Store | str | _os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    as_of: str | _dt.date | None = None,
+    out_dir: str | _os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Portfolio:
+    """Analyze every account in a store (a store from :func:`open_store`, a directory
+    or a Neo4j URL; default ``INFLUENCE_GRAPH_STORE`` or ``./accounts``) in ``jobs``
+    worker processes (default: the number of CPUs).
+
+    ``portfolio.table`` is one DataFrame row per account (opportunity, forecast
+    support, relationship tier, uncovered decision makers, top risk; ``error`` for
+    an account that could not be analyzed, naming its file and problem);
+    ``portfolio.results[account_id]`` the full analysis. ``out_dir`` also writes
+    ``<account_id>.json`` for each account and ``portfolio.csv`` / ``portfolio.md``.
+    """
+    from .portfolio import analyze_all as _analyze_all
+
+    return _analyze_all(store, jobs=jobs, as_of=as_of, out_dir=out_dir, progress=progress)
 
 
 def influence_map(

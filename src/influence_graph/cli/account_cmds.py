@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import click
 
 from ..model import account_json_schema, atomic_write_text
 from ..model.template import account_template
-from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
+from ._common import UserError, as_of_option, cli, load_source, run_analysis, store_option, user_errors
 
 
 def _team_names(account) -> dict[str, str]:
@@ -85,17 +87,42 @@ def schema(of_result: bool) -> None:
 
 
 @cli.command()
-@click.argument("source")
+@click.argument("source", required=False)
+@click.option("--all", "all_accounts", is_flag=True,
+              help="Every account in the store, in parallel: a portfolio table, and with -o DIR one JSON per account.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
               help="table: what to act on, for reading; json: every answer, for tools; markdown: for a wiki or email.")
 @as_of_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@click.option("-o", "--output", type=click.Path(), metavar="PATH",
+              help="Write to this file instead of printing; with --all, the folder for <account>.json and "
+              "portfolio.csv / portfolio.md.")
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="With --all: how many accounts to analyze at once (default: the number of CPUs).")
 @store_option
-def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
-            store: str | None) -> None:
-    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
+def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | None, output: str | None,
+            assume: tuple[str, ...], jobs: int | None, store: str | None) -> None:
+    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
+
+    With --all, every account in the store, each in its own process: a portfolio
+    table (account, opportunity, forecast support, tier, uncovered decision makers,
+    top risk). A bad account is reported and the others are still analyzed; the
+    exit code is then 1.
+    """
+    if all_accounts:
+        if source is not None:
+            raise click.UsageError("give SOURCE or --all, not both")
+        if assume:
+            raise click.UsageError("--assume is a what-if on one account; it does not work with --all")
+        _analyze_portfolio(store, fmt, as_of, output, jobs)
+        return
+    if source is None:
+        raise click.UsageError("Missing argument 'SOURCE' (an account file or id; or --all for every stored account).")
+    if jobs is not None:
+        raise click.UsageError("--jobs works with --all")
+    if output and Path(output).is_dir():
+        raise click.BadParameter(f"{output} is a folder; name a file", param_hint="'-o' / '--output'")
     from ..analysis.whatif import parse_assumptions
     from ..report.summary import render_markdown, render_text
 
@@ -103,11 +130,60 @@ def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, as
     with user_errors():
         assumptions = parse_assumptions(assume) or None
     result = run_analysis(account, as_of=as_of, assume=assumptions)
-    data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "markdown":
-        text = render_markdown(data, _team_names(account))
+        text = render_markdown(result.to_dict(), _team_names(account))
     else:
-        text = render_text(data, _team_names(account))
+        text = render_text(result.to_dict(), _team_names(account))
     _emit(text, output)
+
+
+class _ProgressBar:
+    """click's progress bar on stderr, started once the number of accounts is known."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="Analyzing", file=sys.stderr,
+                                          show_pos=True, width=30).__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.render_finish()
+
+
+def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, output: str | None,
+                       jobs: int | None) -> None:
+    """``ig analyze --all``: the portfolio, printed; failures on stderr and exit code 1."""
+    from ..portfolio import PORTFOLIO_CSV, PORTFOLIO_MARKDOWN, analyze_all
+
+    if output and Path(output).exists() and not Path(output).is_dir():
+        raise click.BadParameter(f"{output} is a file; name a folder for the analyses", param_hint="'-o' / '--output'")
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        with user_errors():
+            portfolio = analyze_all(store, jobs=jobs, as_of=as_of, out_dir=output, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not portfolio.rows:
+        raise UserError(f"no accounts in the store {portfolio.location}; add one with `ig push FILE`, "
+                        "or point --store (or INFLUENCE_GRAPH_STORE) at your store")
+    if fmt == "json":
+        click.echo(json.dumps(portfolio.to_json_data(), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(portfolio.to_markdown(failures=False), nl=False)
+    else:
+        width = shutil.get_terminal_size((110, 24)).columns if sys.stdout.isatty() else 110
+        click.echo(portfolio.to_text(width=max(width, 80), failures=False), nl=False)
+    if output:
+        done = len(portfolio.rows) - len(portfolio.failures)
+        click.echo(f"Wrote {done} analyses and {PORTFOLIO_CSV}, {PORTFOLIO_MARKDOWN} to {output}", err=True)
+    for row in portfolio.failures:
+        click.echo(f"Error: {row.account_id}: {row.error}", err=True)
+    if portfolio.failures:
+        raise UserError(f"{len(portfolio.failures)} of {len(portfolio.rows)} accounts could not be analyzed")

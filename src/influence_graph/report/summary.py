@@ -317,8 +317,30 @@ def _title(data: dict[str, Any]) -> str:
 
 def render_markdown(data: dict[str, Any], team: dict[str, str] | None = None) -> str:
     """The summary as Markdown (tables escaped for ``|`` and newlines)."""
-    out = [f"# {md_text(_title(data))}", ""]
-    for section in summary_sections(data, team):
+    return sections_markdown(_title(data), summary_sections(data, team))
+
+
+def render_text(data: dict[str, Any], team: dict[str, str] | None = None, width: int = 110, color: bool = False) -> str:
+    """The summary as terminal text with tables (rich)."""
+    return sections_text(_title(data), summary_sections(data, team), width, color)
+
+
+def sections_markdown(title: str, sections: list[Section]) -> str:
+    """A title and sections as Markdown (tables escaped for ``|`` and newlines).
+
+    >>> print(sections_markdown("T", [Section("S", ["a line"], ["x", "y"], [["1", "a|b"]])]), end="")
+    # T
+    <BLANKLINE>
+    ## S
+    <BLANKLINE>
+    a line
+    <BLANKLINE>
+    | x | y |
+    |---|---|
+    | 1 | a\\|b |
+    """
+    out = [f"# {md_text(title)}", ""]
+    for section in sections:
         out += [f"## {md_text(section.title)}", ""]
         out += [md_text(line) for line in section.lines] + ([""] if section.lines else [])
         if section.columns:
@@ -331,16 +353,16 @@ def render_markdown(data: dict[str, Any], team: dict[str, str] | None = None) ->
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_text(data: dict[str, Any], team: dict[str, str] | None = None, width: int = 110, color: bool = False) -> str:
-    """The summary as terminal text with tables (rich)."""
+def sections_text(title: str, sections: list[Section], width: int = 110, color: bool = False) -> str:
+    """A title and sections as terminal text with tables (rich)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
-    console.print(f"[bold]{escape(_title(data))}[/bold]")
-    for section in summary_sections(data, team):
+    console.print(f"[bold]{escape(title)}[/bold]")
+    for section in sections:
         console.print()
         console.print(f"[bold underline]{escape(section.title)}[/bold underline]")
         for line in section.lines:

@@ -43,9 +43,14 @@ class AccountSummary:
     revision: str
 
 
+def is_account_id(text: str) -> bool:
+    """True when ``text`` is a valid account id (a slug)."""
+    return isinstance(text, str) and bool(_SLUG.match(text))
+
+
 def check_account_id(account_id: str) -> str:
     """``account_id`` if it is a valid id (a slug); :class:`AccountNotFound` otherwise."""
-    if not isinstance(account_id, str) or not _SLUG.match(account_id):
+    if not is_account_id(account_id):
         raise AccountNotFound(
             f"{account_id!r} is not an account id (lowercase letters, digits, '-' and '_')"
         )
@@ -77,6 +82,15 @@ class Store(ABC):
     @abstractmethod
     def delete(self, account_id: str) -> None:
         """Remove the account; :class:`AccountNotFound` if there is none."""
+
+    def ids(self) -> list[str]:
+        """The id of every stored account, sorted, without reading the accounts.
+
+        A store that can hold an account it cannot read (a hand-edited file in a
+        local store) lists it here, though :meth:`list` leaves it out, so that
+        :func:`~influence_graph.portfolio.analyze_all` reports it instead of skipping it.
+        """
+        return [summary.id for summary in self.list()]
 
     def query(self, cypher_or_name: str, **params: Any) -> pd.DataFrame:
         """Run a named query (``cypher/<name>.cypher``) or raw Cypher; one row per record."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..model import Account, AccountNotFound, InfluenceGraphError, StoreError, atomic_write_text, dump_account, load_account
 from . import ACCOUNT_SUFFIXES
-from .base import AccountSummary, Store, check_account_id
+from .base import AccountSummary, Store, check_account_id, is_account_id
 
 LOCK_FILE = ".influence-graph.lock"
 
@@ -103,15 +103,27 @@ class LocalStore(Store):
                 raise StoreError(str(exc)) from None
             return file_revision(text.encode("utf-8"))
 
-    def list(self) -> list[AccountSummary]:
+    def ids(self) -> list[str]:
+        """The id of every account file (``<id>.yaml|.yml|.json``), sorted, even one that does not load.
+
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> for name in ("b.yaml", "a.json", "notes.txt", "Not An Id.yaml"):
+        ...     _ = (folder / name).write_text("{}")
+        >>> LocalStore(folder).ids()
+        ['a', 'b']
+        """
         if not self.directory.is_dir():
             return []
-        stems = sorted({p.stem for p in self.directory.iterdir() if p.suffix in ACCOUNT_SUFFIXES})
+        stems = {p.stem for p in self.directory.iterdir() if p.suffix in ACCOUNT_SUFFIXES and p.is_file()}
+        return sorted(stem for stem in stems if is_account_id(stem))
+
+    def list(self) -> list[AccountSummary]:
         summaries = []
         with self._locked(exclusive=False):
-            for stem in stems:
+            for stem in self.ids():
                 try:
-                    account, revision = self._read(check_account_id(stem))
+                    account, revision = self._read(stem)
                 except InfluenceGraphError:
                     continue  # not an account file of this store: ignored, not fatal
                 summaries.append(AccountSummary(account.id, account.name, revision))
