@@ -188,3 +188,25 @@ def test_pull_edit_push_and_a_refused_push(store, new_id, tmp_path):
     with pytest.raises(StaleWriteError):
         store.push(path)
     assert store.load(account_id).account.notes == "colleague"
+
+
+def test_ids_are_the_listed_accounts(store, new_id):
+    for _ in range(2):
+        store.save(rich_account(new_id()))
+    assert store.ids() == [summary.id for summary in store.list()] == sorted(store.ids())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_stored_account_is_analyzed_at_once(store, new_id, jobs):
+    import influence_graph as ig
+
+    if jobs > 1 and store.location.startswith("neo4j://replay"):
+        pytest.skip("the replayed server lives in this process only; worker processes cannot reach it")
+    saved = [rich_account(new_id()) for _ in range(3)]
+    for account in saved:
+        store.save(account)
+    portfolio = ig.analyze_all(store, jobs=jobs, as_of="2026-11-20")
+    rows = {row.account_id: row for row in portfolio.rows}
+    for account in saved:
+        assert rows[account.id].ok, rows[account.id].error
+        assert portfolio.results[account.id].to_dict() == ig.analyze(account, as_of="2026-11-20").to_dict()
