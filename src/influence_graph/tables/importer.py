@@ -27,6 +27,11 @@ class Imported:
     merge: MergeReport | None = None  # set when imported into an existing account
 
     @property
+    def noun(self) -> str:
+        """What was read: "contacts" from an export, "people" from a workbook."""
+        return "people" if self.source.startswith("influence-graph") else "contacts"
+
+    @property
     def reporting_lines(self) -> int:
         return sum(1 for person in self.account.people if person.reports_to)
 

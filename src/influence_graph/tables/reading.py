@@ -31,9 +31,11 @@ BOMS = (
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls (and other old Office files)
 SAVE_AS_UTF8 = "in Excel use File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)', or save it as .xlsx"
+# Among code pages equally likely, the ones Excel saves by default in the West and in China.
+PREFERRED_ENCODINGS = ("cp1252", "gb18030")
 # Encoding names as Excel's and Windows' save dialogs show them.
 ENCODING_NAMES = {
-    "utf_8": "UTF-8", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16", "utf-32": "UTF-32",
+    "utf_8": "UTF-8", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-32": "UTF-32",
     "gb18030": "GB18030", "gbk": "GBK", "gb2312": "GB2312", "big5": "Big5", "cp1252": "Windows-1252",
     "cp1250": "Windows-1250", "cp1251": "Windows-1251", "shift_jis": "Shift JIS", "cp932": "Shift JIS (cp932)",
     "euc_kr": "EUC-KR", "latin_1": "ISO-8859-1",
@@ -121,13 +123,18 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         raise _problem(name, f"is not text (it holds NUL bytes): not a CSV export; {SAVE_AS_UTF8}")
     from charset_normalizer import from_bytes  # ~50 ms to import: only for files that are not UTF-8
 
-    best = from_bytes(raw).best()
+    matches = from_bytes(raw)
+    best = matches.best()
     if best is None:
         raise _problem(name, f"is not UTF-8 and its text encoding cannot be told; {SAVE_AS_UTF8}")
-    # Several code pages decode these bytes to the same text; name the one Excel most likely wrote.
-    candidates = best.could_be_from_charset
-    encoding = next((e for e in ("cp1252", "gb18030") if e in candidates), best.encoding)
-    return str(best), ENCODING_NAMES.get(encoding, encoding)
+    # Code pages the detector finds equally likely (German text reads as cleanly in
+    # Windows-1250 as in 1252, but "è" becomes "č"): take the one Excel writes most.
+    ties = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    for preferred in PREFERRED_ENCODINGS:
+        chosen = next((m for m in ties if preferred in m.could_be_from_charset), None)
+        if chosen is not None:
+            return str(chosen), ENCODING_NAMES.get(preferred, preferred)
+    return str(best), ENCODING_NAMES.get(best.encoding, best.encoding)
 
 
 def _separator(first_line: str) -> str:
