@@ -64,8 +64,24 @@ def full_name(first: str, last: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A name as compared when resolving "reports to": case and spacing do not matter."""
+    """A name as compared: case and spacing do not matter."""
     return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def name_keys(name: str) -> set[str]:
+    """Every form under which a name may be written: its words in any order (Li Na is
+    Na Li with the family name last) and, apart, a form given in brackets.
+
+    >>> sorted(name_keys("Li Na (李娜)"))
+    ['li na', '李娜']
+    """
+    outside, _, inside = name.partition("(")
+    keys = set()
+    for part in (outside, inside.rstrip(") ")):
+        words = name_key(part).split()
+        if words:
+            keys.add(" ".join(sorted(words)))
+    return keys or {name_key(name)}
 
 
 @dataclass
@@ -262,7 +278,10 @@ class Directory:
     def add(self, person_id: str, name: str, crm_id: str | None, where: str) -> None:
         if crm_id:
             self.by_id.setdefault(crm_id, person_id)
-        self.by_name[name_key(name)].append((person_id, where))
+        for key in name_keys(name):
+            named = self.by_name[key]
+            if all(known != person_id for known, _ in named):  # a known person seen again in the export
+                named.append((person_id, where))
 
     def manager(self, contact: Contact, person_id: str) -> tuple[str | None, Problem | None]:
         """The id of the person ``contact`` reports to (None if the row names no one)."""
@@ -278,7 +297,7 @@ class Directory:
         value = values.get("reports_to")
         if not value:
             return None, None
-        matches = self.by_name.get(name_key(value), [])
+        matches = list({pid: (pid, place) for key in name_keys(value) for pid, place in self.by_name.get(key, [])}.values())
         if len(matches) == 1:
             return matches[0][0], None
         where = f"people[{person_id}].reports_to"

@@ -64,7 +64,7 @@ def import_table(
             if is_account_workbook(workbook) and layout is None:
                 if into is not None:
                     raise AccountFileError([Problem(name, "", "is a whole account workbook, not a contacts export: "
-                                                    "import it without --into (and compare with `ig diff`)")])
+                                                    "import it without --into")])
                 located = read_workbook(workbook, name)
                 account = _validated(located, name)
                 return Imported(account, "influence-graph account workbook", len(account.people))

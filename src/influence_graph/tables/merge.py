@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Account
-from .contacts import Contact, Contacts, Departments, Directory, Located, locate_person, name_key, person_values
+from .contacts import Contact, Contacts, Departments, Directory, Located, locate_person, name_keys, person_values
 from .slugs import unique_slug
 
 
@@ -57,7 +57,8 @@ class _Index:
                 self.by_crm.setdefault(contact[crm_key], index)
             if contact.get("email"):
                 self.by_email[contact["email"].casefold()].append(index)
-            self.by_name[name_key(person["name"])].append(index)
+            for key in name_keys(person["name"]):
+                self.by_name[key].append(index)
 
     def match(self, contact: Contact) -> tuple[list[int], str]:
         """The people the contact may be, and by what it matched."""
@@ -67,7 +68,7 @@ class _Index:
         email = values.get("email", "").casefold()
         if email and self.by_email.get(email):
             return self.by_email[email], "email"
-        return self.by_name.get(name_key(contact.name), []), "name"
+        return sorted({i for key in name_keys(contact.name) for i in self.by_name.get(key, [])}), "name"
 
 
 def merge_into(existing: Account, table: Contacts, into_name: str) -> tuple[Located, MergeReport]:
