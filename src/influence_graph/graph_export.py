@@ -78,7 +78,7 @@ def _json_ready(value: Any) -> Any:
 def graph_text(graph: nx.MultiDiGraph, suffix: str) -> str:
     """The graph as the text of a ``.graphml``, ``.gexf`` or ``.json`` file."""
     if suffix == ".graphml":
-        return "\n".join(nx.generate_graphml(flattened(graph), prettyprint=True)) + "\n"
+        return _xml_booleans("\n".join(nx.generate_graphml(flattened(graph), prettyprint=True)) + "\n")
     if suffix == ".gexf":
         text = "\n".join(nx.generate_gexf(flattened(graph), prettyprint=True)) + "\n"
         # The writer stamps today's date (optional in GEXF): same account, same file.
@@ -89,6 +89,16 @@ def graph_text(graph: nx.MultiDiGraph, suffix: str) -> str:
             item.update({k: _json_ready(v) for k, v in item.items()})
         return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
     raise InfluenceGraphError(f"no graph format for {suffix!r}; use one of {', '.join(FORMATS)}")
+
+
+def _xml_booleans(graphml: str) -> str:
+    """networkx writes GraphML booleans as Python does (``True``); the format's type is
+    XML Schema's boolean, whose words are ``true`` and ``false``."""
+    keys = re.findall(r'<key id="([^"]+)"[^>]*attr.type="boolean"', graphml)
+    if not keys:
+        return graphml
+    pattern = r'(<data key="(?:' + "|".join(map(re.escape, keys)) + r')">)(True|False)(</data>)'
+    return re.sub(pattern, lambda m: m.group(1) + m.group(2).lower() + m.group(3), graphml)
 
 
 def write_graph(account: Account, result: dict[str, Any], path: str | os.PathLike[str]) -> None:
