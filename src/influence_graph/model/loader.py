@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, get_args
 
 import yaml
@@ -302,7 +302,7 @@ def _wrong_branch(error: dict[str, Any]) -> bool:
 
 def _structure_problems(
     exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str],
-    positions: dict[Path_, str],
+    positions: Mapping[Path_, str],
 ) -> list[Problem]:
     problems: dict[tuple[str, str], Problem] = {}
     for error in exc.errors():
@@ -317,7 +317,7 @@ def _structure_problems(
     return list(problems.values())
 
 
-def _nearest_line(lines: dict[Path_, Any], loc: Path_) -> Any:
+def _nearest_line(lines: Mapping[Path_, Any], loc: Path_) -> Any:
     """What ``lines`` gives for ``loc`` or, failing that, for the nearest item that holds it."""
     for cut in range(len(loc), -1, -1):
         if loc[:cut] in lines:
@@ -327,7 +327,7 @@ def _nearest_line(lines: dict[Path_, Any], loc: Path_) -> Any:
 
 def parse_account(
     data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None,
-    positions: dict[Path_, str] | None = None,
+    positions: Mapping[Path_, str] | None = None,
 ) -> Account:
     """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook) into an :class:`Account`.
 

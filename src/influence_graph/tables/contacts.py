@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,7 @@ def read_contacts(sheet: Sheet, mapping: Layout | None = None, account_name: str
         problems.append(problem)
     seen_ids: dict[str, int] = {}
     for number, cells in groups.get(chosen, []):
-        values = {f: cell_text(cells[i]) for f, i in columns.items() if cell_text(cells[i])}
+        values = {f: text for f, i in columns.items() if (text := cell_text(cells[i]))}
         name = values.get("name") or full_name(values.get("first_name", ""), values.get("last_name", ""))
         contact = Contact(number, name, values)
         if not name:
@@ -252,17 +253,42 @@ def _choose_account(table: Contacts, groups: dict, wanted: str | None, header_nu
     return next(iter(groups), NO_ACCOUNT), None
 
 
+class Positions(Mapping):
+    """path -> position text ("line 7, column 3 (Title)"), written out only when a
+    message asks for it: an import records tens of thousands and most never show."""
+
+    def __init__(self) -> None:
+        self._places: dict[Path_, str | tuple] = {}
+
+    def __setitem__(self, path: Path_, place: str | tuple) -> None:
+        """``place`` is the text, or ``(function, *arguments)`` that makes it."""
+        self._places[path] = place
+
+    def __getitem__(self, path: Path_) -> str:
+        place = self._places[path]
+        return place if isinstance(place, str) else place[0](*place[1:])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._places
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
 @dataclass
 class Located:
     """Account data on its way to ``parse_account``, with every value's place in the file."""
 
     data: dict[str, Any]
-    positions: dict[Path_, str] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)
     lines: dict[Path_, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def locate(self, path: Path_, table: Contacts, contact: Contact, field_name: str | None = None) -> None:
-        self.positions[path] = table.position(contact.number, field_name)
+        self.positions[path] = (table.position, contact.number, field_name)
         self.lines[path] = contact.number
 
 
@@ -336,9 +362,8 @@ def person_values(table: Contacts, contact: Contact) -> dict[str, Any]:
     return person
 
 
-def person_field_of(path_field: str) -> str:
-    """The contact field whose column holds a person field ("id" comes from the name)."""
-    return {"id": "name", "department": "department", "reports_to": "reports_to"}.get(path_field, path_field)
+# The contact field whose column holds a person field: the id is made from the name.
+COLUMN_OF_FIELD = {"id": "name"}
 
 
 class Departments:
@@ -400,7 +425,7 @@ def locate_person(located: Located, table: Contacts, contact: Contact, index: in
     """Record where each of a person's fields (and the person) came from in the file."""
     located.locate(("people", index), table, contact)
     for name in person:
-        column = person_field_of(name)
+        column = COLUMN_OF_FIELD.get(name, name)
         if name == "reports_to" and "reports_to_id" in contact.values:
             column = "reports_to_id"
         if name == "contact":
