@@ -381,3 +381,31 @@ def test_a_workbook_cannot_go_into_an_account(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: 1 problem in {CRM / 'huaxin-auto.xlsx'}:\n  {CRM / 'huaxin-auto.xlsx'}: is a whole "
                              "account workbook, not a contacts export: import it without --into\n")
+
+
+def test_excel_sep_line_and_a_title_row_above_the_header(tmp_path):
+    export = tmp_path / "contacts.csv"
+    export.write_text("sep=|\nContacts of Acme (report)\nFull Name|Job Title|Manager|Company Name\n"
+                      "Ana Ribeiro|CEO||Acme\nLeo Dunn|CTO|Ana Ribeiro|Acme\n", encoding="utf-8")
+    imported = import_table(export)
+    assert imported.source == "Microsoft Dynamics 365 contacts export (UTF-8, pipe-separated)"
+    assert [(p.id, p.reports_to) for p in imported.account.people] == [("ana-ribeiro", None), ("leo-dunn", "ana-ribeiro")]
+
+
+def test_into_an_account_in_the_store(tmp_path):
+    store = tmp_path / "accounts"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(CRM / "salesforce-rheinwerk.csv"), "-o", str(tmp_path / "r.yaml")]).exit_code == 0
+    assert runner.invoke(cli, ["push", str(tmp_path / "r.yaml"), "--store", str(store)]).exit_code == 0
+    export = tmp_path / "more.csv"
+    export.write_text("Contact ID;First Name;Last Name;Title;ReportsToId;Account Name\n"
+                      "NEW1;Ida;Engel;Werkstudentin;;Rheinwerk Maschinenbau AG\n", encoding="utf-8")
+    result = runner.invoke(cli, ["import", str(export), "--into", "rheinwerk-maschinenbau-ag", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == ("rheinwerk-maschinenbau-ag (in the store): 1 added, 0 changed, 48 left alone "
+                                             "(0 in the file with nothing new, 48 not in the file).")
+    assert result.output.splitlines()[-1].startswith("Saved rheinwerk-maschinenbau-ag in the store (revision ")
+    from influence_graph.stores import open_store
+
+    with open_store(str(store)) as opened:
+        assert opened.load("rheinwerk-maschinenbau-ag").person("ida-engel").title == "Werkstudentin"
