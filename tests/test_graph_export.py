@@ -34,7 +34,7 @@ def _export(tmp_path: Path, example: Path, suffix: str) -> Path:
 
 def _expected(example: Path) -> nx.MultiDiGraph:
     account = load_account(example)
-    return flattened(analyzed_graph(account, analyze(account, confidence=False).to_dict()))
+    return flattened(analyzed_graph(account, analyze(account, confidence=False).analysis))
 
 
 def _edges(graph) -> Counter:

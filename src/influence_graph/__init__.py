@@ -55,7 +55,6 @@ __all__ = [
     "StoreError",
     "__version__",
     "account_plan",
-    "action_items",
     "analyze",
     "dump_account",
     "export",
@@ -151,14 +150,6 @@ def account_plan(
     return text
 
 
-def action_items(account: Account | str | _os.PathLike[str], result: AnalysisResult | None = None) -> list[dict]:
-    """The bid team's action list: who on our team, whom, what, by when and why."""
-    from .report import action_items as _action_items
-
-    account = _account(account)
-    return _action_items(account, result if result is not None else analyze(account))
-
-
 def import_contacts(
     path: str | _os.PathLike[str],
     account_name: str | None = None,
@@ -207,7 +198,7 @@ def export(
         from .analysis import analyze as _analyze
 
         result = _analyze(account, confidence=False)  # the graph carries no stability figures
-    write_graph(account, result.to_dict(), path)
+    write_graph(account, result.analysis, path)
 
 
 def __getattr__(name: str) -> Any:

@@ -21,26 +21,26 @@ from typing import Any
 import networkx as nx
 
 from . import graph as g
+from .analysis.result import Analysis
 from .model import Account, InfluenceGraphError, atomic_write_text
 
 FORMATS = {".graphml": "GraphML", ".gexf": "GEXF", ".json": "node-link JSON"}
 LIST_SEPARATOR = "|"  # how GEXF's liststring joins items; GraphML has no list type
-# Analysis answers per person, from the `people` rows of the result's JSON.
+# Analysis answers per person: fields of its `people` rows, under the same names.
 PERSON_ANSWERS = (g.INFLUENCE, g.BROKERAGE, g.FORMAL, g.CATEGORY, g.COACH_SCORE, g.COVERAGE)
 
 
-def analyzed_graph(account: Account, result: dict[str, Any]) -> nx.MultiDiGraph:
-    """The whole-account graph (:func:`influence_graph.graph.account_graph`) with the
-    analysis ``result`` (its JSON, ``result.to_dict()``) on the customer people."""
+def analyzed_graph(account: Account, analysis: Analysis) -> nx.MultiDiGraph:
+    """The whole-account graph (:func:`influence_graph.graph.account_graph`) with what
+    the ``analysis`` found on each customer person."""
     graph = g.account_graph(account)
-    rows = {row["id"]: row for row in result["people"]}
-    faction_of = {pid: number for number, members in enumerate(result.get("factions", []), start=1) for pid in members}
+    faction_of = {pid: number for number, members in enumerate(analysis.factions, start=1) for pid in members}
     for node, attributes in graph.nodes(data=True):
         attributes[g.LABEL] = attributes[g.NAME]
         if attributes[g.SIDE] == g.SIDE_CUSTOMER:
             attributes[g.STANCE] = str(attributes[g.STANCE])  # a label or a number: one type per attribute
-            row = rows[node]
-            attributes.update({key: row[key] for key in PERSON_ANSWERS})
+            row = analysis.person(node)
+            attributes.update({key: getattr(row, key) for key in PERSON_ANSWERS})
             if node in faction_of:
                 attributes[g.FACTION] = faction_of[node]
     for _, _, attributes in graph.edges(data=True):
@@ -101,10 +101,10 @@ def _xml_booleans(graphml: str) -> str:
     return re.sub(pattern, lambda m: m.group(1) + m.group(2).lower() + m.group(3), graphml)
 
 
-def write_graph(account: Account, result: dict[str, Any], path: str | os.PathLike[str]) -> None:
+def write_graph(account: Account, analysis: Analysis, path: str | os.PathLike[str]) -> None:
     """Write the analyzed account to ``path``, in the format its suffix names."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise InfluenceGraphError(f"{path}: no graph format for {suffix or 'a name without a suffix'}; "
                                   f"use one of {', '.join(FORMATS)}")
-    atomic_write_text(path, graph_text(analyzed_graph(account, result), suffix))
+    atomic_write_text(path, graph_text(analyzed_graph(account, analysis), suffix))

@@ -130,6 +130,6 @@ def export_command(source: str, output: str, force: bool, store: str | None) -> 
 
     result = run_analysis(account, confidence=False)
     with user_errors():
-        write_graph(account, result.to_dict(), output)
+        write_graph(account, result.analysis, output)
     click.echo(f"Wrote {output}: the analyzed graph of {account.name} as {FORMATS[suffix]} "
                f"({len(account.people)} people, with influence, category, coach score and faction on each).")
