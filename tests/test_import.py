@@ -409,3 +409,15 @@ def test_into_an_account_in_the_store(tmp_path):
 
     with open_store(str(store)) as opened:
         assert opened.load("rheinwerk-maschinenbau-ag").person("ida-engel").title == "Werkstudentin"
+
+
+def test_into_takes_the_accounts_own_rows_from_a_multi_account_export(tmp_path):
+    path = tmp_path / "kestrel.yaml"
+    path.write_text("account: {id: kestrel, name: Kestrel Aerospace}\npeople:\n  - {id: olivia, name: Olivia Turner, stance: champion}\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(CRM / "hubspot-contacts.csv"), "--into", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "8 contacts of Kestrel Aerospace (23 contacts of other accounts left out)" in result.output
+    account = load_account(path)
+    assert len(account.people) == 8 and account.person("olivia").stance.value == "champion"
+    assert account.person("james-hughes").reports_to == "olivia"

@@ -116,12 +116,9 @@ class Contacts:
             column = next((self.columns[f] for f in ("last_name", "first_name") if f in self.columns), None)
         return self.sheet.position(number, column, self.header[column] if column is not None else None)
 
-    def problem(self, contact: Contact | None, field_name: str | None, message: str, where: str = "") -> Problem:
-        if contact is None:
-            number = self.sheet.rows[0][0] if self.sheet.rows else 1
-        else:
-            number = contact.number
-        return Problem(self.file, where, message, number, self.position(number, field_name))
+    def problem(self, contact: Contact, field_name: str | None, message: str, where: str = "") -> Problem:
+        """A problem at the contact's row, in the column of ``field_name``."""
+        return Problem(self.file, where, message, contact.number, self.position(contact.number, field_name))
 
     def column_name(self, field_name: str) -> str:
         return self.header[self.columns[field_name]]
@@ -180,10 +177,11 @@ def _data_rows(sheet: Sheet, start: int, width: int) -> tuple[list[tuple[int, li
 
 
 def read_contacts(sheet: Sheet, mapping: Layout | None = None, account_name: str | None = None,
-                  mapping_name: str | None = None) -> Contacts:
+                  mapping_name: str | None = None, preferred: str | None = None) -> Contacts:
     """The contacts of one account in ``sheet``: by the recognised layout, or by ``mapping``.
 
-    ``account_name`` picks an account when the export holds several.
+    ``account_name`` picks an account when the export holds several; without it,
+    ``preferred`` (the name of the account imported into) does, if the export has it.
     """
     found = find_header(sheet, mapping)
     if found is None:
@@ -199,6 +197,8 @@ def read_contacts(sheet: Sheet, mapping: Layout | None = None, account_name: str
     rows, problems = _data_rows(sheet, index + 1, len(header))
     table = Contacts(sheet, layout, header, columns, "", [])
     groups = _account_groups(table, rows)
+    if account_name is None and preferred is not None and len(groups) > 1:
+        account_name = next((name for name in groups if name_key(name) == name_key(preferred)), None)
     chosen, problem = _choose_account(table, groups, account_name, header_number)
     if problem:
         problems.append(problem)

@@ -75,7 +75,7 @@ def import_table(
     else:
         sheet = read_csv(raw, name)
         described = f"{sheet.encoding}, {SEPARATOR_NAMES[sheet.separator]}-separated"
-    table = read_contacts(sheet, layout, account_name, mapping_name)
+    table = read_contacts(sheet, layout, account_name, mapping_name, preferred=into.name if into is not None else None)
     source = f"{table.layout.title} contacts export ({described})" if layout is None else f"contacts by {table.layout.title} ({described})"
     if into is not None:
         located, report = merge_into(into, table, into_name or into.id)
