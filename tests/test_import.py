@@ -269,7 +269,10 @@ def test_a_row_without_a_name(tmp_path):
     (b"Name,Title\n\x00\x01\x02\xff\xfe\x00binary", "contacts.csv",
      "contacts.csv: is not text (it holds NUL bytes): not a CSV export; in Excel use File › Save As › "
      "'CSV UTF-8 (Comma delimited) (*.csv)', or save it as .xlsx"),
-], ids=["xls", "broken-xlsx", "binary"])
+    (b"Name,Title\n" + bytes(range(128, 256)) * 8, "contacts.csv",
+     "contacts.csv: is not UTF-8 and its text encoding cannot be told; in Excel use File › Save As › "
+     "'CSV UTF-8 (Comma delimited) (*.csv)', or save it as .xlsx"),
+], ids=["xls", "broken-xlsx", "binary", "unknown-encoding"])
 def test_an_unreadable_file(tmp_path, content, name, message):
     assert _bad(tmp_path, content, name=name) == f"Error: 1 problem in {name}:\n  {message}\n"
 
