@@ -124,7 +124,6 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
     if output and Path(output).is_dir():
         raise click.BadParameter(f"{output} is a folder; name a file", param_hint="'-o' / '--output'")
     from ..analysis.whatif import parse_assumptions
-    from ..report.summary import render_markdown, render_text
 
     account = load_source(source, store)
     with user_errors():
@@ -132,10 +131,11 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
     result = run_analysis(account, as_of=as_of, assume=assumptions)
     if fmt == "json":
         text = result.to_json() + "\n"
-    elif fmt == "markdown":
-        text = render_markdown(result.to_dict(), _team_names(account))
-    else:
-        text = render_text(result.to_dict(), _team_names(account))
+    else:  # the briefing's renderers load only for it: --format json is what scripts run, many times
+        from ..report.summary import render_markdown, render_text
+
+        render = render_markdown if fmt == "markdown" else render_text
+        text = render(result.to_dict(), _team_names(account))
     _emit(text, output)
 
 

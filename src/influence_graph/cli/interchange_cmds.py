@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from ..model import save_account
-from ..tables import described
 from ._common import cli, load_source, run_analysis, store_option, user_errors
 
 GRAPH_SUFFIXES = (".graphml", ".gexf", ".json")
@@ -49,6 +48,8 @@ def _import_epilog() -> str:
     def block(text: str) -> str:
         return "\b\n" + "\n".join(textwrap.wrap(text, 94, initial_indent="  ", subsequent_indent="      "))
 
+    from ..tables import described
+
     layouts = "\n".join(block(line) for line in described().splitlines())
     mapping = block("Anything else: --mapping map.yaml, one `column header: field` per line. Fields: name (or "
                     "first_name and last_name), crm_id, title, department, reports_to (the manager's name), "
@@ -56,7 +57,16 @@ def _import_epilog() -> str:
     return "Recognised by their headers, no mapping needed:\n\n" + layouts + "\n\n" + mapping
 
 
-@cli.command("import", epilog=_import_epilog())
+class _ImportCommand(click.Command):
+    """``ig import``, whose help lists the layouts it recognises: written when the help is
+    shown, so that every other command does not import the tables package at start-up."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = self.epilog or _import_epilog()
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command("import", cls=_ImportCommand)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="The account file to write (default ACCOUNT_ID.yaml; .json for JSON).")
