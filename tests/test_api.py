@@ -56,8 +56,9 @@ SIGNATURES = {
     "action_items": [("account", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
-    "save": [("account", EMPTY), ("force", False)],
-    "load": [("account_id", EMPTY)],
+    "save": [("account", EMPTY), ("force", False), ("merge", False), ("prefer", None)],
+    "load": [("account_id", EMPTY), ("revision", None)],
+    "history": [("account_id", EMPTY)],
     "list": [],
     "delete": [("account_id", EMPTY)],
 }

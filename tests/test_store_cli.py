@@ -38,7 +38,7 @@ def test_push_then_accounts(run, acme_file, tmp_path):
     assert listed.exit_code == 0
     assert listed.output.splitlines() == ["id    name  revision", f"acme  Acme  {revision}"]
     as_json = run("accounts", "--format", "json")
-    assert json.loads(as_json.output) == [{"id": "acme", "name": "Acme", "revision": revision}]
+    assert json.loads(as_json.output) == [{"id": "acme", "name": "Acme", "revision": revision, "problem": None}]
 
 
 def test_accounts_in_an_empty_store(run, tmp_path):

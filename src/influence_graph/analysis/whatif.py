@@ -57,6 +57,7 @@ def _stance(pid: str, value: str | float) -> Stance:
 
 def apply_assumptions(account: Account, assume: Mapping[str, str | float]) -> Account:
     """A copy of ``account`` with the assumed stances; ``account`` itself is unchanged.
+    The copy is marked hypothetical: stores refuse to save it.
 
     >>> from influence_graph.model import parse_account
     >>> a = parse_account({"account": {"id": "x", "name": "X"}, "people": [{"id": "zhao", "name": "Z"}]})
@@ -72,7 +73,10 @@ def apply_assumptions(account: Account, assume: Mapping[str, str | float]) -> Ac
             raise AssumptionError(f"assumption {pid}={value}: no person {pid!r} in account {account.id!r}{hint}")
         stances[pid] = _stance(pid, value)
     people = [p.model_copy(update={"stance": stances[p.id]}) if p.id in stances else p for p in account.people]
-    return account.model_copy(update={"people": people})
+    assumed = account.model_copy(update={"people": people})
+    # Marked, so no store saves it over the real account (model_copy keeps the stored revision).
+    assumed._hypothetical = ", ".join(f"{pid}={value}" for pid, value in assume.items())
+    return assumed
 
 
 def describe_assumptions(account: Account, assume: Mapping[str, str | float]) -> list[dict[str, Any]]:
