@@ -36,6 +36,7 @@ STANCE_VALUE = "stance_value"  # number in [-1, 1]; unknown -> 0
 STANCE_KNOWN = "stance_known"
 SUSCEPTIBILITY = "susceptibility"
 IN_DMU = "in_dmu"
+TAGS = "tags"  # the person's tags, as given (e.g. disputed-stance from `ig merge`)
 
 # Edge attributes
 KIND = "kind"  # a channel kind, or one of the KIND_* values
@@ -98,6 +99,7 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
                 STANCE_KNOWN: p.stance_known,
                 SUSCEPTIBILITY: p.susceptibility if p.susceptibility is not None else DEFAULT_SUSCEPTIBILITY,
                 IN_DMU: p.id in dmu,
+                TAGS: list(p.tags),
             },
         )
     for m in account.team:

@@ -173,10 +173,12 @@ class _ThreeWay:
                  theirs: Any, label: str) -> Any:
         """Record a conflict; the value kept (theirs until resolved)."""
         kept = mine if self.prefer == "mine" else theirs
-        show = (lambda v: _shown(field_name, v, self.names)) if kind != "deleted" else (
-            lambda v: "deleted" if v is None else "edited")
-        where = f"{label}: {field_name.replace('_', ' ')}" if field_name else label
-        message = f"{where} — yours {show(mine)}, theirs {show(theirs)} (was {show(base)})"
+        if kind == "deleted":
+            message = f"{label}: {'you edited it and they deleted it' if mine is not None else 'you deleted it and they edited it'}"
+        else:
+            show = lambda v: _shown(field_name, v, self.names)  # noqa: E731
+            where = f"{label}: {field_name.replace('_', ' ')}" if field_name else label
+            message = f"{where} — yours {show(mine)}, theirs {show(theirs)} (was {show(base)})"
         if self.prefer:
             message += f"; kept {self.prefer}"
         self.conflicts.append(Conflict(kind, section, key, field_name, {"base": base, "mine": mine, "theirs": theirs},
@@ -416,11 +418,10 @@ class _MapMerger:
             text = given[-1]
             return had if had and text in had else f"{had}\n[{list(values)[-1]}] {text}" if had else text
         if name == "contact":
-            merged = dict(had or {})
-            for k, v in given[-1].items():
-                self.given.setdefault((section, key, f"contact.{k}"), {}).update(
-                    {s: c[k] for s, c in values.items() if k in c})
-                merged[k] = self.value(section, key, merged, f"contact.{k}", names) if k in merged else v
+            merged = {}
+            for k in dict.fromkeys(k for c in given for k in c):
+                self.given[(section, key, f"contact.{k}")] = {s: c[k] for s, c in values.items() if k in c}
+                merged[k] = self.value(section, key, item, f"contact.{k}", names)
             return merged
         preferred = values.get(self.prefer) if self.prefer else None
         if name == "name" and section in _MATCH_SECTIONS and len({_key_at({"name": v}, 1) for v in given}) == 1:
