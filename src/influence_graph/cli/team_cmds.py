@@ -10,6 +10,13 @@ from ..model import save_account
 from ._common import cli, load_source, store_option, user_errors
 
 
+def _count(n: int, section: str) -> str:
+    from ..model.diff import NOUNS
+
+    singular, plural = NOUNS[section]
+    return f"{n} {singular if n == 1 else plural}"
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="A B [C ...]")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged account file to write.")
@@ -43,8 +50,8 @@ def merge(sources: tuple[str, ...], output: str, prefer: str | None, fmt: str, f
             report.pop(key)
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         return
-    counts = ", ".join(f"{len(getattr(account, s))} {s.replace('_', ' ')}"
-                       for s in ("people", "channels", "relationships", "touches") if getattr(account, s))
+    counts = ", ".join(_count(len(getattr(account, s)), s) for s in ("people", "channels", "relationships", "touches")
+                       if getattr(account, s))
     click.echo(f"Merged {len(sources)} maps of {account.name} into {output}: {counts or 'no people yet'}.")
     if result.matched:
         click.echo("Taken to be the same:")
