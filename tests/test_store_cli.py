@@ -220,6 +220,9 @@ def test_an_old_revision_reads_wherever_an_account_id_does(run, acme_file):
     assert run("validate", "acme").output.startswith("OK: acme — Acme: 1 people")
     analyzed = json.loads(run("analyze", "acme@-1", "--format", "json", "--as-of", "2026-11-20").output)
     assert [p["id"] for p in analyzed["people"]] == ["p0", "p1"]
+    import influence_graph as ig
+
+    assert len(ig.load("acme@1").people) == 2 and len(ig.load("acme").people) == 1  # the notebook API too
 
 
 def _pulled_pair(run, tmp_path):

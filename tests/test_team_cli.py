@@ -138,3 +138,119 @@ def test_one_changed_stance_is_one_changed_line_in_git_diff(tmp_path):
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert len(changed) == 4, changed  # two lines out, two lines in: the note and the stance
     assert "-  stance: neutral" in changed and "+  stance: supporter" in changed
+
+
+# -- ig diff --------------------------------------------------------------------------------
+
+
+def _example_edited(tmp_path) -> Path:
+    """The example with one stance changed (the CEO: neutral → skeptic) and one channel added."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head, rest = text.split("  - id: zhao\n", 1)
+    rest = rest.replace("    stance: neutral\n", "    stance: skeptic\n", 1)
+    text = head + "  - id: zhao\n" + rest
+    text = text.replace("channels:\n", "channels:\n  - {from: ye, to: wang, kind: trust, strength: 0.7}\n", 1)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text, encoding="utf-8")
+    return edited
+
+
+MAP_CHANGES = [
+    "Zhao Ming (赵明, CEO): stance neutral → skeptic.",
+    "New channel: Ye Qing (叶青, Chief of Staff to the CEO) → Wang Fang (王芳, CFO) (trust, strength 0.7).",
+]
+ANALYSIS_CHANGES = [
+    "Forecast support falls from -0.02 to -0.12 (-0.10).",
+    "Zhao Ming (赵明, CEO) settles at -0.46 instead of -0.02.",
+    "Chen Wei (陈伟, CTO) settles at +0.09 instead of +0.15.",
+    "Liu Yang (刘洋, VP Purchasing) settles at -0.13 instead of -0.06.",
+    "Next best move is now to win over Zhao Ming (赵明, CEO) (was Xu Li (徐力, CIO)).",
+    "New risk: Zhao Ming (赵明, CEO) is against us (skeptic), ranks 3rd of 35 by influence and sits in the decision unit.",
+]
+
+
+def test_diff_names_exactly_the_changes_and_what_they_do_to_the_analysis(run, tmp_path):
+    edited = _example_edited(tmp_path)
+    result = run("diff", str(EXAMPLE), str(edited), "--as-of", "2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert result.output == "\n".join([
+        f"What changed from {EXAMPLE} to {edited} (Huaxin Automotive):", "",
+        "In the map (2):", *(f"  {line}" for line in MAP_CHANGES), "",
+        "In the analysis (6):", *(f"  {line}" for line in ANALYSIS_CHANGES)]) + "\n"
+    as_json = json.loads(run("diff", str(EXAMPLE), str(edited), "--as-of", "2026-11-20", "--format", "json").output)
+    assert [c["message"] for c in as_json["map"]] == MAP_CHANGES
+    assert [(c["section"], c["kind"], c["field"], c["old"], c["new"], c["ids"]) for c in as_json["map"]] == [
+        ("people", "changed", "stance", "neutral", "skeptic", ["zhao"]),
+        ("channels", "added", None, None, {"from": "ye", "to": "wang", "kind": "trust", "strength": 0.7}, ["ye", "wang"]),
+    ]
+    assert [c["message"] for c in as_json["analysis"]] == ANALYSIS_CHANGES
+    assert [c["kind"] for c in as_json["analysis"]] == ["forecast", "member", "member", "member", "next_best_move", "risk"]
+    markdown = run("diff", str(EXAMPLE), str(edited), "--as-of", "2026-11-20", "--format", "markdown").output
+    assert "### In the map\n\n- Zhao Ming (赵明, CEO): stance neutral → skeptic." in markdown
+
+
+def test_diff_of_the_same_account_says_so(run):
+    result = run("diff", str(EXAMPLE), str(EXAMPLE), "--as-of", "2026-11-20")
+    assert result.output == f"No change from {EXAMPLE} to {EXAMPLE} (Huaxin Automotive).\n"
+
+
+def test_diff_reads_a_file_from_git_show_on_standard_input(run, tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "huaxin.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    (repo / "huaxin.yaml").write_text(_example_edited(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
+    old = subprocess.run([*git, "show", "HEAD:huaxin.yaml"], capture_output=True, text=True, check=True).stdout
+    result = CliRunner().invoke(cli, ["diff", "-", str(repo / "huaxin.yaml"), "--as-of", "2026-11-20", "--format", "json"],
+                                input=old)
+    assert result.exit_code == 0, result.output
+    assert [c["message"] for c in json.loads(result.output)["map"]] == MAP_CHANGES
+    both = run("diff", "-", "-")
+    assert both.exit_code == 2 and "only one of OLD and NEW" in both.output
+
+
+def test_diff_between_revisions_in_the_store(run, tmp_path):
+    store = open_store()
+    store.save(load_account(EXAMPLE))
+    edited = load_account(_example_edited(tmp_path))
+    edited._stored_revision = store.load("huaxin-auto")._stored_revision
+    store.save(edited)
+    by_number = json.loads(run("diff", "huaxin-auto@1", "huaxin-auto", "--as-of", "2026-11-20", "--format", "json").output)
+    by_offset = json.loads(run("diff", "huaxin-auto@-1", "huaxin-auto@2", "--as-of", "2026-11-20", "--format", "json").output)
+    assert [c["message"] for c in by_number["map"]] == [c["message"] for c in by_offset["map"]] == MAP_CHANGES
+    assert (by_number["old"], by_number["new"]) == ("huaxin-auto@1", "huaxin-auto")
+    missing = run("diff", "huaxin-auto@9", "huaxin-auto")
+    assert missing.exit_code == 1 and "has no revision 9" in missing.output
+
+
+# -- ig report: since the last review ------------------------------------------------------------
+
+
+def test_the_plan_of_a_stored_account_says_what_changed_since_the_previous_revision(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_USER", "alice")
+    store = open_store()
+    store.save(load_account(EXAMPLE))
+    edited = load_account(_example_edited(tmp_path))
+    edited._stored_revision = store.load("huaxin-auto")._stored_revision
+    store.save(edited)
+    first = store.history("huaxin-auto")[0]
+    assert run("report", "huaxin-auto", "-o", "plan.md", "--as-of", "2026-11-20").exit_code == 0
+    plan = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    section = plan.split("## Since the last review\n", 1)[1].split("\n## ", 1)[0]
+    assert section.lstrip().startswith(f"Compared with revision 1 ({first.saved_at[:10]}, by alice).")
+    assert "Zhao Ming (赵明, CEO): stance neutral → skeptic." in section
+    assert "New risk: Zhao Ming (赵明, CEO) is against us (skeptic)" in section
+    assert plan.index("## Summary") < plan.index("## Since the last review") < plan.index("## Decision unit")
+
+    assert run("report", "huaxin-auto@1", "-o", "first.md", "--as-of", "2026-11-20").exit_code == 0
+    assert "Since the last review" not in (tmp_path / "first.md").read_text(encoding="utf-8")  # nothing earlier
+    assert run("report", str(EXAMPLE), "-o", "file.md", "--as-of", "2026-11-20").exit_code == 0
+    assert "Since the last review" not in (tmp_path / "file.md").read_text(encoding="utf-8")
+    assert run("report", str(EXAMPLE), "-o", "since.html", "--since", "2", "--as-of", "2026-11-20").exit_code == 0
+    html = (tmp_path / "since.html").read_text(encoding="utf-8")
+    assert "Since the last review" in html and "stance skeptic → neutral." in html  # the file against revision 2

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..model import save_account
-from ._common import cli, load_source, store_option, user_errors
+from ..model import parse_account_text, save_account
+from ._common import as_of_option, cli, load_source, store_option, user_errors
 
 
 def _count(n: int, section: str) -> str:
@@ -64,3 +64,38 @@ def merge(sources: tuple[str, ...], output: str, prefer: str | None, fmt: str, f
     click.echo(f"{len(result.conflicts)} disagreement{'s' if len(result.conflicts) != 1 else ''} ({where}):")
     for conflict in result.conflicts:
         click.echo(f"  {conflict.message}")
+
+
+@cli.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True,
+              help="table: for reading; markdown: for a wiki or email; json: for tools.")
+@as_of_option
+@store_option
+def diff(old: str, new: str, fmt: str, as_of, store: str | None) -> None:
+    """What changed from OLD to NEW: in the map, and in what the analysis concludes.
+
+    OLD and NEW are account files, account ids in the store, or ID@REVISION
+    (huaxin-auto@3; huaxin-auto@-1 is the one before the latest); - reads one from
+    standard input, e.g. `git show HEAD~1:huaxin.yaml | ig diff - huaxin.yaml`.
+    """
+    from ..report.diff import diff as compare_versions, render_markdown, render_text
+
+    if old == "-" and new == "-":
+        raise click.UsageError("only one of OLD and NEW can be read from standard input")
+    before, after = (_source(source, store) for source in (old, new))
+    with user_errors():
+        changes = compare_versions(before, after, old, new, as_of=as_of)
+    if fmt == "json":
+        click.echo(json.dumps(changes.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(render_markdown(changes) if fmt == "markdown" else render_text(changes), nl=False)
+
+
+def _source(source: str, store: str | None):
+    if source != "-":
+        return load_source(source, store)
+    text = click.get_text_stream("stdin").read()
+    with user_errors():
+        return parse_account_text(text, "<stdin>", "json" if text.lstrip().startswith("{") else "yaml")
