@@ -5,22 +5,10 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 
-from influence_graph.cli import cli
 from influence_graph.model import StanceLabel, dump_account, load_account
 from influence_graph.stores import open_store
 from _store_accounts import rich_account, small_account
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("INFLUENCE_GRAPH_STORE", str(tmp_path / "accounts"))
-
-    def invoke(*args):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture

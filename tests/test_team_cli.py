@@ -18,16 +18,6 @@ from _store_accounts import rich_data
 EXAMPLE = Path(__file__).parents[1] / "examples" / "huaxin-auto.yaml"
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("INFLUENCE_GRAPH_STORE", str(tmp_path / "accounts"))
-
-    def invoke(*args):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return invoke
-
-
 def write(path: Path, data: dict) -> Path:
     path.write_text(dump_account(parse_account(data)), encoding="utf-8")
     return path

@@ -29,19 +29,7 @@ from typing import Any
 from .account import Account, titled
 
 # Sections in file order; the two singletons are mappings, the rest lists of items.
-SECTIONS = (
-    "account",
-    "departments",
-    "people",
-    "channels",
-    "department_relations",
-    "team",
-    "relationships",
-    "competitors",
-    "competitor_relationships",
-    "touches",
-    "opportunity",
-)
+SECTIONS = tuple(name for name in Account.model_fields if name != "format")
 SINGLETONS = ("account", "opportunity")
 # The fields that identify an item of each list section; touches are matched whole.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -185,7 +173,7 @@ def _stance(value: Any) -> str:
     return f"{value:+.2f}" if isinstance(value, (int, float)) else str(value)
 
 
-def _people_of(section: str, item: dict[str, Any]) -> tuple[str, ...]:
+def people_of(section: str, item: dict[str, Any]) -> tuple[str, ...]:
     """The customer people an item is about."""
     if section == "people":
         return (item["id"],)
@@ -241,7 +229,7 @@ def _field_message(section: str, name: str, field: str, old: Any, new: Any, name
 
 def _item_changes(section: str, key: tuple, old: dict, new: dict, names: _Names) -> list[Change]:
     name = names.item(section, new)
-    ids = _people_of(section, new)
+    ids = people_of(section, new)
     changes = []
     for field in list(dict.fromkeys([*new, *old])):
         before, after = old.get(field), new.get(field)
@@ -273,10 +261,10 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                 continue
             key = (section,)
             if before is None:
-                changes.append(Change(section, "added", key, None, None, after, _people_of(section, after),
+                changes.append(Change(section, "added", key, None, None, after, people_of(section, after),
                                       f"New {noun}: {_added(section, after, names)}."))
             elif after is None:
-                changes.append(Change(section, "removed", key, None, before, None, _people_of(section, before),
+                changes.append(Change(section, "removed", key, None, before, None, people_of(section, before),
                                       f"Removed the {noun}: {before.get('name', '')}."))
             else:
                 changes += _item_changes(section, key, before, after, names)
@@ -286,14 +274,14 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         for key, item in after.items():
             shown = _display_key(section, key, item)
             if key not in before:
-                changes.append(Change(section, "added", shown, None, None, item, _people_of(section, item),
+                changes.append(Change(section, "added", shown, None, None, item, people_of(section, item),
                                       f"New {noun}{_colon(section)}{_added(section, item, names)}."))
             elif before[key] != item:
                 changes += _item_changes(section, shown, before[key], item, names)
         for key, item in before.items():
             if key not in after:
                 changes.append(Change(section, "removed", _display_key(section, key, item), None, item, None,
-                                      _people_of(section, item),
+                                      people_of(section, item),
                                       f"Removed {noun}{_colon(section)}{names.item(section, item)}."))
     return _in_section_order(changes)
 

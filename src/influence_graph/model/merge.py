@@ -45,7 +45,7 @@ from typing import Any
 
 from .account import FORMAT, Account, Closeness, StanceLabel, closeness_value, stance_value
 from .checks import REFERENCES, SECTION_NOUN
-from .diff import SECTIONS, SINGLETONS, TEXT_FIELDS, Change, _Names, diff_data, keyed_items
+from .diff import SECTIONS, SINGLETONS, TEXT_FIELDS, Change, _Names, diff_data, keyed_items, people_of
 from .errors import AccountFileError, InfluenceGraphError
 from .loader import parse_account
 
@@ -141,16 +141,6 @@ def _conflict_kind(section: str, field_name: str | None) -> str:
     if field_name == "strength":
         return "strength"
     return "field"
-
-
-def _ids_of(section: str, item: dict[str, Any]) -> tuple[str, ...]:
-    if section == "people":
-        return (item["id"],)
-    if section == "channels":
-        return (item["from"], item["to"])
-    if section in ("relationships", "competitor_relationships"):
-        return (item["person"],)
-    return ()
 
 
 def _finish(data: dict[str, Any], name: str) -> Account:
@@ -401,7 +391,7 @@ class _MapMerger:
             rule = f"kept {self.prefer}'s"
         message = f"{names.item(section, item)}: {name.replace('_', ' ')} — {shown}; {rule}"
         self.open[(section, key, name)] = (item, Conflict(kind, section, key, name, dict(values), kept, True,
-                                                          _ids_of(section, item), message))
+                                                          people_of(section, item), message))
 
     def value(self, section: str, key: tuple, item: dict[str, Any], name: str, names: _Names) -> Any:
         """The merged value of one field from every value the maps gave it."""

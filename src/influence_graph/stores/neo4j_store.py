@@ -25,6 +25,7 @@ from neo4j import exceptions as neo4j_errors
 
 from ..model import Account, AccountNotFound, StoreError, dump_account, parse_account, parse_account_text
 from ..model.account import Closeness, StanceLabel, stance_value
+from ..model.diff import SECTIONS as FILE_SECTIONS
 from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
 from .cypher import Statement, named_query, schema_statements, store_statement
 
@@ -59,18 +60,8 @@ CLEARS = (
     "delete_touches",
     "delete_opportunity",
 )
-SECTIONS = (
-    "departments",
-    "people",
-    "channels",
-    "department_relations",
-    "team",
-    "relationships",
-    "competitors",
-    "competitor_relationships",
-    "touches",
-    "opportunity",
-)
+# The sections each read by one load_<section> statement (the account head by load_account).
+SECTIONS = tuple(section for section in FILE_SECTIONS if section != "account")
 UNRECORDED = "saved before revisions were kept"
 # Properties the store adds for scoping, ordering and querying; not account fields.
 _INTERNAL = {"account", "seq", "stance_value", "in_decision_unit"}
