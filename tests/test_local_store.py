@@ -30,7 +30,14 @@ def test_each_account_is_a_plain_account_file(tmp_path):
     assert path.read_text(encoding="utf-8") == dump_account(account)
     assert revision == hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     assert sorted(p.name for p in tmp_path.iterdir()) == [HISTORY_DIR, LOCK_FILE, "huaxin-auto.yaml"]  # no temp files left
-    assert [p.name for p in (tmp_path / HISTORY_DIR / "huaxin-auto").iterdir()] == ["000001.json"]
+    assert [p.name for p in (tmp_path / HISTORY_DIR / "huaxin-auto").iterdir()] == ["000001.jsonl"]
+
+
+def _record(path):
+    """A revision record: its metadata line and its account line."""
+    meta, payload, *rest = path.read_text(encoding="utf-8").splitlines()
+    assert rest == []
+    return json.loads(meta), json.loads(payload)
 
 
 def test_each_revision_is_a_record_beside_the_file_holding_its_exact_text(tmp_path, monkeypatch):
@@ -41,11 +48,12 @@ def test_each_revision_is_a_record_beside_the_file_holding_its_exact_text(tmp_pa
     account.people[0].stance = StanceLabel.supporter
     second = store.save(account)
     records = sorted((tmp_path / HISTORY_DIR / "acme").iterdir())
-    assert [p.name for p in records] == ["000001.json", "000002.json"]
-    record = json.loads(records[1].read_text(encoding="utf-8"))
-    assert record["content"] == (tmp_path / "acme.yaml").read_text(encoding="utf-8")
-    assert (record["number"], record["revision"], record["by"], record["file"]) == (2, second, "alice", "acme.yaml")
-    assert record["summary"] == "Person 0: stance unknown → supporter"
+    assert [p.name for p in records] == ["000001.jsonl", "000002.jsonl"]
+    meta, payload = _record(records[1])
+    assert (meta["number"], meta["revision"], meta["by"], meta["file"]) == (2, second, "alice", "acme.yaml")
+    assert meta["summary"] == "Person 0: stance unknown → supporter"
+    assert dump_account(parse_account(payload["account"])) == (tmp_path / "acme.yaml").read_text(encoding="utf-8")
+    assert hashlib.sha256(dump_account(parse_account(payload["account"])).encode()).hexdigest()[:12] == second
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -56,7 +64,7 @@ def test_revision_records_are_no_more_readable_than_the_account_file(tmp_path):
     (tmp_path / "acme.yaml").chmod(0o600)
     account.account.notes = "private"
     store.save(account)
-    assert (tmp_path / HISTORY_DIR / "acme" / "000002.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / HISTORY_DIR / "acme" / "000002.jsonl").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_hand_edit_is_listed_and_kept_as_its_own_revision(tmp_path, monkeypatch):
@@ -76,8 +84,7 @@ def test_a_hand_edit_is_listed_and_kept_as_its_own_revision(tmp_path, monkeypatc
     store.save(account)
     assert [(r.number, r.by) for r in store.history("acme")] == [(1, "alice"), (2, None), (3, "alice")]
     assert store.load("acme@2").person("p1").name == "Person One"  # the hand edit, kept word for word
-    record = json.loads((tmp_path / HISTORY_DIR / "acme" / "000002.json").read_text(encoding="utf-8"))
-    assert record["content"] == edited
+    assert _record(tmp_path / HISTORY_DIR / "acme" / "000002.jsonl")[1] == {"content": edited}
 
 
 def test_a_file_stored_before_revisions_were_kept_is_revision_1(tmp_path):
@@ -96,10 +103,10 @@ def test_a_file_stored_before_revisions_were_kept_is_revision_1(tmp_path):
 def _leave_pending(tmp_path, account, number, replace_file):
     """What a save killed between its two steps leaves: a pending record, maybe the new file."""
     text = dump_account(account)
-    record = {"number": number, "revision": hashlib.sha256(text.encode()).hexdigest()[:12],
-              "saved_at": "2026-11-20T09:00:00Z", "by": "killed", "summary": "killed save", "file": "acme.yaml",
-              "content": text}
-    (tmp_path / HISTORY_DIR / "acme" / f"{number:06d}.json.pending").write_text(json.dumps(record), encoding="utf-8")
+    meta = {"number": number, "revision": hashlib.sha256(text.encode()).hexdigest()[:12],
+            "saved_at": "2026-11-20T09:00:00Z", "by": "killed", "summary": "killed save", "file": "acme.yaml"}
+    (tmp_path / HISTORY_DIR / "acme" / f"{number:06d}.jsonl.pending").write_text(
+        json.dumps(meta) + "\n" + json.dumps({"account": account.to_data()}) + "\n", encoding="utf-8")
     if replace_file:
         (tmp_path / "acme.yaml").write_text(text, encoding="utf-8")
 
@@ -109,7 +116,7 @@ def test_a_save_killed_before_its_commit_point_never_happened(tmp_path):
     store.save(small_account("acme"))
     _leave_pending(tmp_path, small_account("acme", name="Never saved"), 2, replace_file=False)
     (tmp_path / ".acme.yaml.k1ll3d.tmp").write_text("half a file")
-    (tmp_path / HISTORY_DIR / "acme" / ".000002.json.pending.x9.tmp").write_text("half a record")
+    (tmp_path / HISTORY_DIR / "acme" / ".000002.jsonl.pending.x9.tmp").write_text("half a record")
     (tmp_path / ".other.yaml.busy.tmp").write_text("another account's save")
     assert [r.number for r in store.history("acme")] == [1]
     account = store.load("acme")
@@ -117,7 +124,7 @@ def test_a_save_killed_before_its_commit_point_never_happened(tmp_path):
     store.save(account)
     assert [(r.number, r.summary) for r in store.history("acme")] == [
         (1, "created with 2 people"), (2, "Account: notes changed")]
-    assert sorted(p.name for p in (tmp_path / HISTORY_DIR / "acme").iterdir()) == ["000001.json", "000002.json"]
+    assert sorted(p.name for p in (tmp_path / HISTORY_DIR / "acme").iterdir()) == ["000001.jsonl", "000002.jsonl"]
     assert not (tmp_path / ".acme.yaml.k1ll3d.tmp").exists()
     assert (tmp_path / ".other.yaml.busy.tmp").exists()  # only the saved account's leftovers go
 
@@ -133,7 +140,7 @@ def test_a_save_killed_after_its_commit_point_is_completed(tmp_path):
     assert [r.by for r in store.history("acme")][1:] == ["killed", store.history("acme")[0].by]
     assert store.load("acme@2").name == "Saved"
     assert sorted(p.name for p in (tmp_path / HISTORY_DIR / "acme").iterdir()) == [
-        "000001.json", "000002.json", "000003.json"]
+        "000001.jsonl", "000002.jsonl", "000003.jsonl"]
 
 
 def test_the_default_store_imports_without_fcntl():

@@ -284,3 +284,28 @@ def test_accounts_reports_a_broken_file(run, acme_file, tmp_path):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[1].startswith("acme ") and lines[2].startswith("Cannot use broken.yaml: not valid YAML")
+
+
+def test_a_push_whose_file_cannot_record_the_new_revision_says_so(run, acme_file, tmp_path, monkeypatch):
+    """The save happened; if the pulled file then cannot be updated (disk full, say),
+    its next push would be refused as stale for no reason: an error, not silence."""
+    import influence_graph.stores.base as base
+    from influence_graph.model import InfluenceGraphError
+
+    run("push", str(acme_file))
+    run("pull", "acme", "-o", "mine.yaml")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(mine.read_text(encoding="utf-8").replace("Person 1", "Person One"), encoding="utf-8")
+    old = open_store().history("acme")[-1].revision
+
+    def disk_full(path, text):
+        raise InfluenceGraphError(f"{path}: cannot write (No space left on device)")
+    monkeypatch.setattr(base, "atomic_write_text", disk_full)
+    result = run("push", "mine.yaml")
+    new = open_store().history("acme")[-1].revision
+    location = tmp_path / "accounts"
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: saved as revision {new} in {location}, but mine.yaml could not be updated to record it "
+        "(mine.yaml: cannot write (No space left on device)); change its line "
+        f"'# revision: {old} @ {location}' to '# revision: {new} @ {location}' before pushing it again\n"))
+    assert open_store().load("acme").person("p1").name == "Person One"

@@ -37,6 +37,7 @@ items after.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -289,7 +290,12 @@ _STRENGTH_SECTIONS = ("channels", "department_relations", "relationships", "comp
 
 
 def _key_at(item: dict[str, Any], index: int) -> str | None:
-    return name_keys(item["name"])[index] if item.get("name") else None
+    return _name_keys(item["name"])[index] if item.get("name") else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[str, str, str | None]:
+    return name_keys(name)
 
 
 def _default_strength(section: str) -> Any:
@@ -335,9 +341,14 @@ class _MapMerger:
                       ("the same name in another order", lambda item: _key_at(item, 1)),
                       ("the same name in Chinese characters", lambda item: _key_at(item, 2))]
             for reason, key_of in rules:
+                candidates: dict[Any, list[str]] = {}
+                for m in merged:
+                    key = key_of(m)
+                    if key is not None:
+                        candidates.setdefault(key, []).append(m["id"])
                 for item in theirs:
                     key = None if item["id"] in mapping else key_of(item)
-                    found = [m["id"] for m in merged if m["id"] not in used and key is not None and key_of(m) == key]
+                    found = [i for i in candidates.get(key, []) if i not in used] if key is not None else []
                     if len(found) == 1:
                         mapping[item["id"]] = found[0]
                         used.add(found[0])

@@ -11,12 +11,14 @@ The revision id of an account is the start of the SHA-256 of its file: it needs
 no extra key in the file (whose format refuses unknown keys), and a hand edit of
 the file counts as a new revision too.
 
-Revisions live beside the accounts, one JSON record per revision:
-``<dir>/.history/<account_id>/000003.json`` holds revision 3 — its number, id,
-time, author, summary and the exact file text. A save is atomic with its
-record in two steps under the lock: the record is written as ``….json.pending``,
-the account file is replaced (the commit point), then the record is renamed to
-``….json``. A save killed in between is settled by the next write: a pending
+Revisions live beside the accounts, one record per revision:
+``<dir>/.history/<account_id>/000003.jsonl`` holds revision 3 in two JSON lines —
+its number, id, time, author and summary, then the account (its data, for a save
+through influence-graph, whose file is that data's canonical YAML; the exact file
+text for a file edited by hand). Listing the history reads first lines only. A
+save is atomic with its record in two steps under the lock: the record is written
+as ``….jsonl.pending``, the account file is replaced (the commit point), then the
+record is renamed to ``….jsonl``. A save killed in between is settled by the next write: a pending
 record whose id is the file's is completed, any other is dropped (that save
 never happened); temp files a killed save left are removed too. A file that no
 record matches (edited by hand, or stored before revisions were kept) is listed
@@ -25,6 +27,7 @@ so nothing typed into the file is lost.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -38,6 +41,7 @@ from typing import Any
 from filelock import FileLock
 
 from ..model import (
+    FORMAT,
     Account,
     AccountFileError,
     AccountNotFound,
@@ -46,13 +50,16 @@ from ..model import (
     StoreError,
     atomic_write_text,
     dump_account,
+    parse_account,
     parse_account_text,
 )
+from ..model.diff import diff_data, summarize
 from . import ACCOUNT_SUFFIXES
 from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
 
 LOCK_FILE = ".influence-graph.lock"
 HISTORY_DIR = ".history"
+RECORD = ".jsonl"
 PENDING = ".pending"
 EDITED = "edited outside influence-graph"
 
@@ -75,35 +82,78 @@ def _temp_files(folder: Path, name: str) -> list[Path]:
 
 
 class _Record:
-    """One revision as kept on disk: its metadata and the exact file text."""
+    """One revision as kept on disk: the metadata line, and the account (read on demand)."""
 
-    def __init__(self, data: dict[str, Any], path: Path | None):
-        self.data, self.path = data, path
+    def __init__(self, meta: dict[str, Any], path: Path | None, payload: dict[str, Any] | None = None):
+        self.meta, self.path, self._payload = meta, path, payload
 
     @property
     def revision(self) -> Revision:
-        d = self.data
-        return Revision(d["number"], d["revision"], d["saved_at"], d.get("by"), d["summary"])
+        m = self.meta
+        return Revision(m["number"], m["revision"], m["saved_at"], m.get("by"), m["summary"])
 
     @property
-    def content(self) -> bytes:
-        if "content_base64" in self.data:  # a hand-edited file that is not UTF-8: kept byte for byte
-            import base64
+    def token(self) -> str:
+        return self.meta["revision"]
 
-            return base64.b64decode(self.data["content_base64"])
-        return self.data["content"].encode("utf-8")
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            assert self.path is not None
+            with open(self.path, encoding="utf-8") as handle:
+                handle.readline()
+                self._payload = json.loads(handle.readline())
+        return self._payload
+
+    def account(self, name: str) -> Account:
+        """The account this revision holds; ``name`` locates problems."""
+        payload = self.payload
+        if "account" in payload:
+            return parse_account(payload["account"], name)
+        if "content_base64" in payload:  # a hand-edited file that is not UTF-8: kept byte for byte
+            content = base64.b64decode(payload["content_base64"])
+        else:
+            content = payload["content"].encode("utf-8")
+        return LocalStore._parse(content, name, "json" if self.meta["file"].endswith(".json") else "yaml")
+
+    def data(self, name: str) -> dict[str, Any] | None:
+        """The account's plain data (as ``Account.to_data()``), or None if it does not load."""
+        if "account" in self.payload:
+            return {k: v for k, v in self.payload["account"].items() if k != "format"}
+        try:
+            return self.account(name).to_data()
+        except InfluenceGraphError:
+            return None
+
+    def text(self) -> str:
+        return json.dumps(self.meta, ensure_ascii=False) + "\n" + json.dumps(self.payload, ensure_ascii=False) + "\n"
 
     @staticmethod
-    def of(number: int, content: bytes, file_name: str, saved_at: str, by: str | None, summary: str) -> _Record:
-        data: dict[str, Any] = {"number": number, "revision": file_revision(content), "saved_at": saved_at,
-                                "by": by, "summary": summary, "file": file_name}
+    def read(path: Path) -> _Record:
         try:
-            data["content"] = content.decode("utf-8")
-        except UnicodeDecodeError:
-            import base64
+            with open(path, encoding="utf-8") as handle:
+                record = _Record(json.loads(handle.readline()), path)
+            record.revision  # noqa: B018  (every key is there)
+            return record
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{path}: a revision record that cannot be read ({exc}); "
+                             "move it out of the way to use the account") from None
 
-            data["content_base64"] = base64.b64encode(content).decode("ascii")
-        return _Record(data, None)
+    @staticmethod
+    def of(number: int, token: str, file_name: str, saved_at: str, by: str | None, summary: str,
+           payload: dict[str, Any]) -> _Record:
+        meta = {"number": number, "revision": token, "saved_at": saved_at, "by": by, "summary": summary,
+                "file": file_name}
+        return _Record(meta, None, payload)
+
+    @staticmethod
+    def of_file(number: int, content: bytes, file_name: str, saved_at: str, summary: str) -> _Record:
+        """A record of a file as it is (edited by hand): its exact bytes, by no one known."""
+        try:
+            payload = {"content": content.decode("utf-8")}
+        except UnicodeDecodeError:
+            payload = {"content_base64": base64.b64encode(content).decode("ascii")}
+        return _Record.of(number, file_revision(content), file_name, saved_at, None, summary, payload)
 
 
 class LocalStore(Store):
@@ -183,36 +233,35 @@ class LocalStore(Store):
         folder = self._history_dir(account_id)
         if not folder.is_dir():
             return []
-        records = []
         token = file_revision(current) if current is not None else None
-        for path in sorted(folder.glob("*.json*")):
-            if path.suffix not in (".json", PENDING) or path.name.startswith("."):
+        records = []
+        for path in sorted(folder.glob(f"*{RECORD}*")):
+            if path.name.startswith(".") or not path.name.endswith((RECORD, RECORD + PENDING)):
                 continue
-            try:
-                record = _Record(json.loads(path.read_text(encoding="utf-8")), path)
-                record.revision  # noqa: B018  (all the keys are there)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise StoreError(f"{path}: a revision record that cannot be read ({exc}); "
-                                 "move it out of the way to use the account") from None
-            if path.suffix == PENDING and record.data["revision"] != token:
+            record = _Record.read(path)
+            if path.name.endswith(PENDING) and record.token != token:
                 continue
             records.append(record)
         return records
 
     def _unrecorded(self, path: Path, content: bytes, records: list[_Record]) -> _Record | None:
-        """The account file as a revision of its own, when no record holds it."""
-        if records and records[-1].data["revision"] == file_revision(content):
+        """The account file as a revision of its own, when no record holds it (edited by hand)."""
+        if records and records[-1].token == file_revision(content):
             return None
         when = utc_text(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc))
         if not records:
             summary = f"{EDITED} or stored before revisions were kept"
         else:
+            previous = records[-1].data(path.name)
             try:
-                previous = self._parse(records[-1].content, path.name)
-                summary = f"{EDITED}: {change_summary(previous, self._parse(content, str(path)))}"
+                now = self._parse(content, str(path)).to_data()
             except InfluenceGraphError:
+                now = None
+            if previous is None or now is None:
                 summary = f"{EDITED} (the file does not load as an account)"
-        return _Record.of(len(records) + 1, content, path.name, when, None, summary)
+            else:
+                summary = f"{EDITED}: {summarize(diff_data(previous, now))}"
+        return _Record.of_file(len(records) + 1, content, path.name, when, summary)
 
     def _full_history(self, account_id: str) -> tuple[list[_Record], Path]:
         path = self._file(account_id)
@@ -230,14 +279,13 @@ class LocalStore(Store):
     def _load_revision(self, account_id: str, revision: Revision) -> Account:
         with self._locked(exclusive=False):
             records, _ = self._full_history(account_id)
-        record = records[revision.number - 1]
-        name = record.data["file"]
-        return self._parse(record.content, f"revision {revision.number} of {name}", "json" if name.endswith(".json") else "yaml")
+            record = records[revision.number - 1]
+            return record.account(f"revision {revision.number} of {record.meta['file']}")
 
     def _write_record(self, record: _Record, account_id: str, pending: bool, mode_of: Path | None) -> Path:
         folder = self._history_dir(account_id)
-        path = folder / f"{record.data['number']:06d}.json{PENDING if pending else ''}"
-        self._write(path, json.dumps(record.data, ensure_ascii=False, indent=1) + "\n")
+        path = folder / f"{record.meta['number']:06d}{RECORD}{PENDING if pending else ''}"
+        self._write(path, record.text())
         if mode_of is not None and mode_of.exists():
             # The record holds what the account file holds (contact details): no wider access.
             os.chmod(path, mode_of.stat().st_mode & 0o777)
@@ -253,10 +301,10 @@ class LocalStore(Store):
         """Finish or drop what a killed save left: pending records, temp files."""
         folder = self._history_dir(account_id)
         token = file_revision(path.read_bytes()) if path.exists() else None
-        for pending in sorted(folder.glob(f"*.json{PENDING}")) if folder.is_dir() else []:
+        for pending in sorted(folder.glob(f"*{RECORD}{PENDING}")) if folder.is_dir() else []:
             try:
-                committed = json.loads(pending.read_text(encoding="utf-8")).get("revision") == token
-            except (OSError, ValueError, AttributeError):
+                committed = _Record.read(pending).token == token
+            except StoreError:
                 committed = False
             if committed:
                 pending.replace(pending.with_name(pending.name[: -len(PENDING)]))
@@ -284,19 +332,19 @@ class LocalStore(Store):
             if content == current:
                 return stored  # nothing changed: no new revision
             records = self._records(account_id, current)
-            previous = None
-            if current is not None:
+            data = {"format": FORMAT, **account.to_data()}
+            if current is None:
+                summary = change_summary(None, account)
+            else:
                 unrecorded = self._unrecorded(path, current, records)
                 if unrecorded is not None:  # a hand edit is kept as its own revision before it is replaced
                     self._write_record(unrecorded, account_id, pending=False, mode_of=path)
                     records.append(unrecorded)
-                try:
-                    previous = self._parse(current, str(path))
-                except InfluenceGraphError:
-                    previous = None
-            summary = change_summary(previous, account) if current is None or previous is not None else \
-                "replaced a file that did not load as an account"
-            record = _Record.of(len(records) + 1, content, path.name, utc_now(), current_user(), summary)
+                previous = records[-1].data(path.name)
+                summary = "replaced a file that did not load as an account" if previous is None else \
+                    summarize(diff_data(previous, account.to_data()))
+            record = _Record.of(len(records) + 1, file_revision(content), path.name, utc_now(), current_user(),
+                                summary, {"account": data})
             pending = self._write_record(record, account_id, pending=True, mode_of=path)
             self._write(path, text)  # the commit point
             try:
@@ -304,7 +352,7 @@ class LocalStore(Store):
             except OSError as exc:
                 raise StoreError(f"saved {path}, but its revision record {pending} could not be completed "
                                  f"({exc.strerror}); the next save completes it") from None
-            return record.data["revision"]
+            return record.token
 
     def list(self) -> list[AccountSummary]:
         if not self.directory.is_dir():
