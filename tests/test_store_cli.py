@@ -272,9 +272,10 @@ def test_merge_options_that_do_not_go_together(run, acme_file):
     assert run("push", str(acme_file), "--merge", "--force").output.endswith(
         "Error: --force overwrites and --merge combines: choose one\n")
     assert run("push", str(acme_file), "--prefer", "mine").exit_code == 2
-    run("push", str(acme_file))
-    fresh = run("push", str(acme_file), "--merge")  # never pulled: nothing to merge against
+    assert run("push", str(acme_file), "--merge").exit_code == 0  # a new account: nothing to merge
+    fresh = run("push", str(acme_file), "--merge")  # never pulled, and stored already: nothing to merge against
     assert fresh.exit_code == 1 and "does not record a revision of" in fresh.output
+    assert "`ig merge " in fresh.output
 
 
 def test_accounts_reports_a_broken_file(run, acme_file, tmp_path):

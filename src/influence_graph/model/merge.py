@@ -144,11 +144,6 @@ def _conflict_kind(section: str, field_name: str | None) -> str:
     return "field"
 
 
-def _finish(data: dict[str, Any], name: str) -> Account:
-    """The merged data as an Account; the merge keeps every rule, so a failure is ours."""
-    return parse_account(data, name)
-
-
 # -- three-way -------------------------------------------------------------------------
 
 
@@ -159,6 +154,7 @@ class _ThreeWay:
         self.prefer = prefer
         self.names = names
         self.conflicts: list[Conflict] = []
+        self.ids: tuple[str, ...] = ()  # the people the item being merged is about
 
     def conflict(self, kind: str, section: str, key: tuple, field_name: str | None, base: Any, mine: Any,
                  theirs: Any, label: str) -> Any:
@@ -173,7 +169,7 @@ class _ThreeWay:
         if self.prefer:
             message += f"; kept {self.prefer}"
         self.conflicts.append(Conflict(kind, section, key, field_name, {"base": base, "mine": mine, "theirs": theirs},
-                                       kept, self.prefer is not None, (), message))
+                                       kept, self.prefer is not None, self.ids, message))
         return kept
 
     def value(self, section: str, key: tuple, field_name: str, base: Any, mine: Any, theirs: Any, label: str) -> Any:
@@ -196,6 +192,7 @@ class _ThreeWay:
         if theirs == base:
             return mine
         label = self.names.item(section, mine or theirs)
+        self.ids = people_of(section, mine or theirs)
         if mine is None or theirs is None:
             return self.conflict("deleted", section, key, None, base, mine, theirs, label)
         base = base or {}
@@ -248,7 +245,7 @@ def merge3(base: Account, mine: Account, theirs: Account, prefer: str | None = N
     account = None
     if not any(not c.resolved for c in conflicts):
         try:
-            account = _finish(out, f"account {theirs.id!r} (merged)")
+            account = parse_account(out, f"account {theirs.id!r} (merged)")
         except AccountFileError as exc:
             conflicts += [Conflict("invalid", "", (), None, {}, None, False, (),
                                    f"{p.where}: {p.message} once both sides' changes are combined")
@@ -322,7 +319,8 @@ class _MapMerger:
         self.matched: list[dict[str, Any]] = []
         self.origin: dict[tuple, list[str]] = {}  # (section, key) -> the maps holding the item
         self.given: dict[tuple, dict[str, Any]] = {}  # (section, key, field) -> {map: value}
-        self.open: dict[tuple, tuple[dict, Conflict]] = {}  # (section, key, field) -> (item, conflict)
+        # (section, key, field) -> (the merged item, the conflict, the note it gets without --prefer)
+        self.open: dict[tuple, tuple[dict, Conflict, str]] = {}
 
     # -- the same item under another id ---------------------------------------------
     def renames(self, source: str, data: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -400,9 +398,10 @@ class _MapMerger:
         shown = ", ".join(f"{_shown(name, v, names)} in {s}" for s, v in values.items())
         if self.prefer in values:
             rule = f"kept {self.prefer}'s"
-        message = f"{names.item(section, item)}: {name.replace('_', ' ')} — {shown}; {rule}"
-        self.open[(section, key, name)] = (item, Conflict(kind, section, key, name, dict(values), kept, True,
-                                                          people_of(section, item), message))
+        what = name.replace("_", " ")
+        conflict = Conflict(kind, section, key, name, dict(values), kept, True, people_of(section, item),
+                            f"{names.item(section, item)}: {what} — {shown}; {rule}")
+        self.open[(section, key, name)] = (item, conflict, f"{what}: {shown}; {rule}")
 
     def value(self, section: str, key: tuple, item: dict[str, Any], name: str, names: _Names) -> Any:
         """The merged value of one field from every value the maps gave it."""
@@ -544,21 +543,19 @@ class _MapMerger:
             message = f"{names.person(pair[0])} and {names.person(pair[1])}: {shown}; {rule}"
             conflict = Conflict("rivalry", "channels", pair, "kind", values, rule, True, pair, message)
             for channel in found:
-                self.open[("channels", (channel["from"], channel["to"], channel["kind"]), "rivalry")] = (channel, conflict)
+                self.open[("channels", (channel["from"], channel["to"], channel["kind"]), "rivalry")] = (
+                    channel, conflict, f"colleagues disagree: {shown}; {rule}")
 
     def conflicts(self) -> list[Conflict]:
         """Every disagreement, once each; without ``prefer``, also written into the items' notes."""
         seen: dict[int, Conflict] = {}
-        for (section, _, name), (item, conflict) in self.open.items():
+        for (section, _, _), (item, conflict, note) in self.open.items():
             seen.setdefault(id(conflict), conflict)
             if self.prefer is not None:
                 continue
-            shown = conflict.message.split(" — ", 1)[-1] if " — " in conflict.message else conflict.message.split(": ", 1)[-1]
-            field_name = "rivalry or not" if conflict.kind == "rivalry" else name.replace("_", " ")
-            _append_note(item, NOTE_FIELD.get(section, "notes"), f"{MERGE_NOTE} {field_name}: {shown}")
-            if conflict.kind == "stance":
-                item["tags"] = [*item.get("tags", []), *([] if DISPUTED_STANCE_TAG in item.get("tags", [])
-                                                         else [DISPUTED_STANCE_TAG])]
+            _append_note(item, NOTE_FIELD.get(section, "notes"), f"{MERGE_NOTE} {note}")
+            if conflict.kind == "stance" and DISPUTED_STANCE_TAG not in item.get("tags", []):
+                item["tags"] = [*item.get("tags", []), DISPUTED_STANCE_TAG]
         return list(seen.values())
 
 
@@ -601,4 +598,5 @@ def merge_maps(accounts: Sequence[Account], sources: Sequence[str], prefer: str 
     merger.rivalries(_Names(merger.data))
     conflicts = merger.conflicts()
     out = {"format": FORMAT, **{k: v for k, v in merger.data.items() if v not in ([], None)}}
-    return MergeResult(_finish(out, "the merged account"), conflicts, list(sources), matched=merger.matched)
+    # Every rule holds by construction (references renamed, cycles left out): a failure here is a bug.
+    return MergeResult(parse_account(out, "the merged account"), conflicts, list(sources), matched=merger.matched)

@@ -331,17 +331,20 @@ class Store(ABC):
         here = bool(pulled and pulled[0] == self.location)
         if here:
             account._stored_revision = pulled
-        elif merge and not force:
-            raise StoreError(
-                f"{path} does not record a revision of {self.location} (files from `ig pull` to a .yaml "
-                "file do), so there is nothing to merge against; combine it with the stored account with "
-                f"`ig pull {account.id} -o stored.yaml` and `ig merge {path} stored.yaml`"
-            )
         merged = None
-        if merge and not force:
+        if merge and not force and here:
             revision, merged = self._save_merged(account, prefer)
         else:
-            revision = self.save(account, force=force)
+            try:
+                revision = self.save(account, force=force)
+            except StaleWriteError:
+                if not merge:
+                    raise
+                raise StaleWriteError(
+                    f"{path} does not record a revision of {self.location} (files from `ig pull` to a .yaml "
+                    "file do), so there is nothing to merge against; combine it with the stored account with "
+                    f"`ig pull {account.id} -o stored.yaml` and `ig merge {path} stored.yaml -o merged.yaml`"
+                ) from None
         if merged is not None:
             # The file must now hold what was saved, or its next push would undo their changes.
             self._write_pulled(account, path, revision)
