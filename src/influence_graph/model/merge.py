@@ -272,7 +272,7 @@ def name_keys(name: str) -> tuple[str, str, str | None]:
     """
     text = _CJK_GAP.sub("", unicodedata.normalize("NFKC", name).casefold())
     words = [w for w in _PUNCTUATION.split(text) if w]
-    cjk = "".join(_CJK_CHARS.findall(text))
+    cjk = "".join(_CJK_CHARS.findall("".join(words)))
     return " ".join(words), " ".join(sorted(words)), cjk or None
 
 
@@ -337,7 +337,7 @@ class _MapMerger:
             rules = [("the same email", _email)] if section in ("people", "team") else []
             rules += [("the same name", lambda item: _key_at(item, 0)),
                       ("the same name in another order", lambda item: _key_at(item, 1)),
-                      ("the same name in Chinese characters", lambda item: _key_at(item, 2))]
+                      ("the same name in Chinese, Japanese or Korean script", lambda item: _key_at(item, 2))]
             for reason, key_of in rules:
                 candidates: dict[Any, list[str]] = {}
                 for m in merged:
