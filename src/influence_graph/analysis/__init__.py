@@ -18,15 +18,12 @@ from .coverage import coverage_by_person, relationship_depth, uncovered_decision
 from .factions import department_relations, factions
 from .followups import follow_ups
 from .forecast import forecast
-from .power import brokerage, classify_power, formal_position, influence, power_ranking
+from .power import TOP_POWER_HOLDERS, brokerage, classify_power, formal_position, influence, power_ranking
 from .result import AnalysisResult
 from .risks import risks
 from .whatif import apply_assumptions, compare, describe_assumptions
 
 __all__ = ["analyze", "AnalysisResult", "key_people", "TOP_POWER_HOLDERS"]
-
-# Top power holders count as key people beside the DMU (coverage, follow-ups).
-TOP_POWER_HOLDERS = 5
 
 
 def key_people(dmu: list[str], ranking: list[str], top: int = TOP_POWER_HOLDERS) -> list[str]:
@@ -113,7 +110,8 @@ def analyze(
     dmu = account.decision_unit
     key = key_people(dmu, ranking)
     coverage = coverage_by_person(whole)
-    coaches, coach_scores = coach_candidates(whole, power, broker, dmu)
+    coach_answer = coach_candidates(whole, power, broker, dmu)
+    coaches, coach_scores = coach_answer.candidates, coach_answer.scores
     uncovered = uncovered_decision_makers(whole, key, power, ranking)
     depth = relationship_depth(whole, dmu)
     followups = follow_ups(account, key, today)
@@ -127,8 +125,8 @@ def analyze(
         "departments": [{"id": d.id, "name": d.name or d.id} for d in account.departments],
         "people": people,
         "power_ranking": ranking,
-        "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking if categories[pid][0] == "hidden_power"],
-        "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking[::-1] if categories[pid][0] == "figurehead"],
+        "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.hidden],
+        "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.figureheads],
         "coach_candidates": coaches,
         "uncovered_decision_makers": uncovered,
         "influence_channels": influence_channels(whole, deference, dmu),
@@ -140,5 +138,5 @@ def analyze(
         "forecast": forecast(deference, power, dmu),
     }
     if confidence:
-        data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_scores, dmu, top=TOP_POWER_HOLDERS)
+        data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu, top=TOP_POWER_HOLDERS)
     return AnalysisResult(data)
