@@ -7,6 +7,7 @@ their answers into the JSON of ``ig analyze --format json``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import graph as g
@@ -16,24 +17,51 @@ from .coaches import coach_candidates
 from .confidence import confidence as answer_stability
 from .coverage import coverage_by_person, relationship_depth, uncovered_decision_makers
 from .factions import department_relations, factions
-from .followups import follow_ups
+from .followups import follow_ups, open_next_steps
 from .forecast import forecast
 from .power import TOP_POWER_HOLDERS, brokerage, classify_power, formal_position, influence, power_ranking
 from .result import AnalysisResult
 from .risks import risks
 from .whatif import apply_assumptions, compare, describe_assumptions
 
-__all__ = ["analyze", "AnalysisResult", "key_people", "TOP_POWER_HOLDERS"]
+__all__ = ["analyze", "AnalysisResult", "key_people", "BEST_COACHES", "TOP_POWER_HOLDERS"]
 
 
-def key_people(dmu: list[str], ranking: list[str], top: int = TOP_POWER_HOLDERS) -> list[str]:
-    """The DMU, then the strongest power holders not already in it.
+# The best unconfirmed coach candidates count as key people (confirmed coaches always do).
+BEST_COACHES = 3
 
-    >>> key_people(["a", "b"], ["c", "a", "d", "b"], top=2)
-    ['a', 'b', 'c']
+
+def key_people(
+    dmu: Sequence[str],
+    ranking: Sequence[str],
+    coaches: Sequence[Mapping[str, Any]] = (),
+    gatekeepers: Sequence[str] = (),
+    next_steps: Sequence[str] = (),
+    top: int = TOP_POWER_HOLDERS,
+) -> dict[str, list[str]]:
+    """The people coverage, follow-ups and actions are about (DESIGN §4), each with why:
+    the DMU, the top ``top`` power holders, confirmed coaches and the best
+    ``BEST_COACHES`` other coach candidates, gatekeepers, and anyone with an open next
+    step; in that order, each once.
+
+    >>> key_people(["a", "b"], ["c", "a", "d", "b"], [{"id": "e", "confirmed": True}], ["d"], top=2)
+    {'a': ['decision unit', 'top power holder'], 'b': ['decision unit'], 'c': ['top power holder'], 'e': ['confirmed coach'], 'd': ['gatekeeper']}
     """
-    chosen = list(dict.fromkeys(dmu))
-    chosen += [pid for pid in ranking[:top] if pid not in chosen]
+    unconfirmed = [c["id"] for c in coaches if not c.get("confirmed")][:BEST_COACHES]
+    groups = [
+        ("decision unit", dmu),
+        ("top power holder", ranking[:top]),
+        ("confirmed coach", [c["id"] for c in coaches if c.get("confirmed")]),
+        ("coach candidate", unconfirmed),
+        ("gatekeeper", gatekeepers),
+        ("open next step", next_steps),
+    ]
+    chosen: dict[str, list[str]] = {}
+    for why, people in groups:
+        for pid in people:
+            reasons = chosen.setdefault(pid, [])
+            if why not in reasons:
+                reasons.append(why)
     return chosen
 
 
@@ -108,11 +136,13 @@ def analyze(
     ranking = power_ranking(power, broker)
     categories = classify_power(whole, power, formal, ranking)
     dmu = account.decision_unit
-    key = key_people(dmu, ranking)
     coverage = coverage_by_person(whole)
     coach_answer = coach_candidates(whole, power, broker, dmu)
     coaches, coach_scores = coach_answer.candidates, coach_answer.scores
-    uncovered = uncovered_decision_makers(whole, key, power, ranking)
+    gatekeepers = [p for p in g.customer_people(whole) if g.has_role(whole, p, "gatekeeper")]
+    why_key = key_people(dmu, ranking, coaches, gatekeepers, open_next_steps(account, today))
+    key = list(why_key)
+    uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key)
     depth = relationship_depth(whole, dmu)
     followups = follow_ups(account, key, today)
     risk_list = risks(whole, power, coverage, dmu, ranking)
@@ -136,6 +166,7 @@ def analyze(
         "follow_ups": followups,
         "risks": risk_list,
         "forecast": forecast(deference, power, dmu),
+        "key_people": key,
     }
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu, top=TOP_POWER_HOLDERS)

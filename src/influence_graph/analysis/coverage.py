@@ -84,11 +84,27 @@ def path_strength(warm: nx.DiGraph, path: list[str]) -> float:
     return math.prod(warm[u][v][g.STRENGTH] for u, v in zip(path, path[1:]))
 
 
+# How the reasons say why someone outside the decision unit is a key person.
+KEY_WORDING = {
+    "top power holder": "one of the top power holders",
+    "confirmed coach": "our confirmed coach",
+    "coach candidate": "a coach candidate",
+    "gatekeeper": "a gatekeeper",
+    "open next step": "has an open next step",
+}
+
+
 def uncovered_decision_makers(
-    graph: nx.MultiDiGraph, key: list[str], power: dict[str, float], ranking: list[str] | None = None
+    graph: nx.MultiDiGraph,
+    key: list[str],
+    power: dict[str, float],
+    ranking: list[str] | None = None,
+    why_key: dict[str, list[str]] | None = None,
 ) -> list[dict]:
     """Key people no one on our team is close to (no relationship of at least zipper),
-    each with the best warm introduction path from a team member.
+    each with the best warm introduction path from a team member; ``why_key`` (from
+    :func:`~influence_graph.analysis.key_people`) says in the reasons why each one outside
+    the decision unit matters. A path never runs through the person it leads to.
 
     ``path`` runs ``[member, …, person]`` through :func:`~influence_graph.graph.warm_graph`
     (our relationships, positive channels and reporting lines) and maximizes the
@@ -123,16 +139,18 @@ def uncovered_decision_makers(
                 "id": pid,
                 "path": path,
                 "path_strength": round(strength, 6),
-                "reasons": _uncovered_reasons(graph, pid, rank, ties.get(pid, {}), path, strength),
+                "reasons": _uncovered_reasons(graph, pid, rank, ties.get(pid, {}), path, strength,
+                                              (why_key or {}).get(pid, [])),
             }
         )
     return result
 
 
-def _uncovered_reasons(graph, pid, rank, known, path, strength) -> list[str]:
+def _uncovered_reasons(graph, pid, rank, known, path, strength, why_key) -> list[str]:
     reasons = []
     if graph.nodes[pid][g.IN_DMU]:
         reasons.append("in the decision unit")
+    reasons += [KEY_WORDING[why] for why in why_key if why in KEY_WORDING]
     if pid in rank:
         reasons.append(f"{say.ordinal(rank[pid])} of {len(rank)} by influence")
     member, coverage = strongest(known)
@@ -141,7 +159,7 @@ def _uncovered_reasons(graph, pid, rank, known, path, strength) -> list[str]:
     else:
         reasons.append("no one on our team knows them")
     if path:
-        steps = " → ".join(say.name(graph, n) for n in path)
+        steps = say.path(graph, path)
         reasons.append(f"best introduction: {steps} (strength {strength:.2f})")
         against = [n for n in path[1:-1] if graph.nodes[n][g.STANCE_VALUE] < 0]
         if against:
