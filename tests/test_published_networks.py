@@ -190,3 +190,46 @@ def test_hightech_whole_analysis_agrees(hightech):
     people = {p["id"]: p for p in result["people"]}
     assert people["m1"]["category"] == "hidden_power"
     assert people["m2"]["influence"] == pytest.approx(power["m2"], abs=1e-6)
+
+
+# --- the README's table: social power next to PageRank ---------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _short(name: str) -> str:
+    """"Zhao Ming (赵明)" -> "Zhao Ming"; "Manager 21" -> "#21"."""
+    name = name.split(" (")[0]
+    return "#" + name.split()[-1] if name.startswith("Manager ") else name
+
+
+def influence_table() -> list[str]:
+    """The first three cells of each row: network, top 5 by social power, top 5 by PageRank."""
+    from influence_graph.analysis.power import pagerank
+    from influence_graph.model import load_account
+
+    networks = [
+        ("Krackhardt high-tech managers", hightech_account()),
+        ("Padgett's Florentine families", mutual_account(nx.florentine_families_graph())),
+        ("Krackhardt's kite", mutual_account(nx.krackhardt_kite_graph(), dict(enumerate(KITE_NAMES)))),
+        ("examples/huaxin-auto.yaml", load_account(EXAMPLES / "huaxin-auto.yaml")),
+        ("examples/nordhafen-logistics.yaml", load_account(EXAMPLES / "nordhafen-logistics.yaml")),
+        ("examples/minimal.yaml", load_account(EXAMPLES / "minimal.yaml")),
+    ]
+    rows = []
+    for label, account in networks:
+        whole = g.account_graph(account)
+        deference, broker = g.deference_graph(whole), brokerage(g.tie_graph(whole))
+        names = {p.id: _short(p.name).title() if p.name.islower() else _short(p.name) for p in account.people}
+        cells = [", ".join(names[p] for p in power_ranking(scores, broker)[:5])
+                 for scores in (influence(deference), pagerank(deference))]
+        rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return rows
+
+
+def test_the_readme_table_of_social_power_vs_pagerank_is_what_the_code_gives():
+    text = README.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for row in influence_table():
+        assert any(line.startswith(row) for line in lines), f"README lacks the row {row!r}"
