@@ -13,7 +13,7 @@ from typing import Any
 from .. import graph as g
 from ..model import Account, InfluenceGraphError
 from . import wording
-from ._shared import team_members
+from ._shared import AnalysisContext, team_members
 from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
@@ -29,7 +29,6 @@ from .coverage import (
 from .factions import department_relations, factions
 from .followups import follow_ups, open_next_steps
 from .forecast import forecast
-from .opinion import OpinionModel
 from .power import (
     EXACT_UP_TO,
     TOP_POWER_HOLDERS,
@@ -213,32 +212,30 @@ def analyze(
         assumed["changes"] = compare(baseline, assumed)
         return AnalysisResult(Analysis.model_validate(assumed))
     today = _as_date(as_of)
-    whole = g.account_graph(account)
-    deference = g.deference_graph(whole)
-    ties = g.tie_graph(whole)
+    shared = AnalysisContext(g.account_graph(account))  # every graph and look-up built once
+    whole, deference, ties, known = shared.whole, shared.deference, shared.ties, shared.team_ties
 
-    model = OpinionModel(deference)
-    power = influence(deference, model)
+    power = influence(deference, shared.model)
     method = brokerage_method(len(ties), exact=exact)
     broker = brokerage(ties, method=method)
     formal = formal_position(whole)
     ranking = power_ranking(power, broker)
     categories = classify_power(whole, power, formal, ranking)
     dmu = account.decision_unit
-    coverage = coverage_by_person(whole)
-    coach_answer = coach_candidates(whole, power, broker, dmu)
+    coverage = coverage_by_person(whole, known)
+    coach_answer = coach_candidates(whole, power, broker, dmu, ties=ties, known=known)
     coaches, coach_scores = coach_answer.candidates, coach_answer.scores
     gatekeepers = [p for p in g.customer_people(whole) if g.has_role(whole, p, "gatekeeper")]
     why_key = key_people(dmu, ranking, coaches, gatekeepers, open_next_steps(account, today))
     key = list(why_key)
-    uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key)
-    depth = relationship_depth(whole, dmu)
+    uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key, known=known, warm=shared.warm)
+    depth = relationship_depth(whole, dmu, known)
     followups = follow_ups(account, key, today)
-    risk_list = risks(whole, power, coverage, dmu, ranking)
+    risk_list = risks(whole, power, coverage, dmu, ranking, known)
 
-    closest = closest_members(whole)
+    closest = closest_members(whole, known)
     people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)
-    prediction = forecast(deference, power, dmu, model=model)
+    prediction = forecast(deference, power, dmu, model=shared.model)
     lead = account_lead(account)
     data = {
         "account": {"id": account.id, "name": account.name},
@@ -254,7 +251,7 @@ def analyze(
         "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.figureheads],
         "coach_candidates": coaches,
         "uncovered_decision_makers": uncovered,
-        "influence_channels": influence_channels(whole, deference, dmu),
+        "influence_channels": influence_channels(whole, deference, dmu, known),
         "factions": factions(ties),
         "department_relations": department_relations(account, whole),
         "relationship_depth": depth,
@@ -281,5 +278,5 @@ def analyze(
     }
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu,
-                                              top=TOP_POWER_HOLDERS, model=model)
+                                              top=TOP_POWER_HOLDERS, model=shared.model)
     return AnalysisResult(Analysis.model_validate(data))

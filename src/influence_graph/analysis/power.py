@@ -123,14 +123,15 @@ def sample_size(people: int, epsilon: float = BROKERAGE_EPSILON, delta: float = 
 def brokerage_method(
     people: int,
     exact: bool = False,
-    exact_up_to: int = EXACT_UP_TO,
+    exact_up_to: int | None = None,
     epsilon: float = BROKERAGE_EPSILON,
     delta: float = BROKERAGE_DELTA,
     seed: int = BROKERAGE_SEED,
 ) -> dict:
     """How brokerage is computed for an account of ``people``: ``{"method": "exact"}``,
     or ``{"method": "sampled", "sources", "people", "epsilon", "delta", "seed"}`` above
-    ``exact_up_to`` people (unless ``exact``) when the bound needs fewer sources than people.
+    ``exact_up_to`` people (default ``EXACT_UP_TO``; unless ``exact``) when the bound
+    needs fewer sources than people.
 
     >>> brokerage_method(35), brokerage_method(8000, exact=True)
     ({'method': 'exact'}, {'method': 'exact'})
@@ -138,7 +139,7 @@ def brokerage_method(
     (5216, 0.02)
     """
     sources = sample_size(people, epsilon, delta)
-    if exact or people <= exact_up_to or sources >= people:
+    if exact or people <= (EXACT_UP_TO if exact_up_to is None else exact_up_to) or sources >= people:
         return {"method": "exact"}
     return {"method": "sampled", "sources": sources, "people": people, "epsilon": epsilon, "delta": delta, "seed": seed}
 
