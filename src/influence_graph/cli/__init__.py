@@ -12,5 +12,6 @@ from . import report_cmd  # noqa: F401  (registers report)
 from . import store_cmds  # noqa: F401  (registers push, pull, history, accounts, query)
 from . import map_cmd  # noqa: F401
 from . import team_cmds  # noqa: F401  (registers merge, diff)
+from . import interchange_cmds  # noqa: F401  (registers import, export)
 
 __all__ = ["cli", "main"]
