@@ -150,12 +150,12 @@ MAP_CHANGES = [
     "New channel: Ye Qing (叶青, Chief of Staff to the CEO) → Wang Fang (王芳, CFO) (trust, strength 0.7).",
 ]
 ANALYSIS_CHANGES = [
-    "Forecast support falls from -0.02 to -0.12 (-0.10).",
+    "Forecast support falls from -0.08 to -0.20 (-0.12).",
     "Zhao Ming (赵明, CEO) settles at -0.46 instead of -0.02.",
     "Chen Wei (陈伟, CTO) settles at +0.09 instead of +0.15.",
     "Liu Yang (刘洋, VP Purchasing) settles at -0.13 instead of -0.06.",
     "Next best move is now to win over Zhao Ming (赵明, CEO) (was Xu Li (徐力, CIO)).",
-    "New risk: Zhao Ming (赵明, CEO) is against us (skeptic), ranks 3rd of 35 by influence and sits in the decision unit.",
+    "New risk: Zhao Ming (赵明, CEO) is against us (skeptic), ranks 1st of 35 by influence and sits in the decision unit.",
 ]
 
 
