@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from influence_graph.cli import cli
 from influence_graph.model import dump_account, load_account, parse_account
 from influence_graph.stores import open_store
-from _store_accounts import rich_data
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "huaxin-auto.yaml"
 
