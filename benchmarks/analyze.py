@@ -20,11 +20,18 @@ loading taken off, in units of the raw library calls. ``spread`` is the largest
 (max − min) ÷ median of the three: how noisy the machine was. Then stage shares:
 where the time of one analysis goes (see stages.py), from an in-process profile
 of the same file (median of three).
+
+``--baseline REF`` (e.g. ``main``) instead loads the package as it is at that git
+revision into this process and times its whole ``analyze`` on the same account,
+interleaved with ours (medians of ``--runs``), printing ours ÷ baseline.
 """
 from __future__ import annotations
 
 import argparse
+import io
+import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -32,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import synthetic_account  # noqa: E402
 from stages import median_stage_times  # noqa: E402
-from timing import ig_command, interleaved, load_average, run_command, timed  # noqa: E402
+from timing import ROOT, ig_command, interleaved, load_average, run_command, timed  # noqa: E402
 
 from influence_graph import graph as g  # noqa: E402
 from influence_graph.analysis import _igraph  # noqa: E402
@@ -57,6 +64,41 @@ def igraph_peer(account):
         ties.community_multilevel(weights=g.WEIGHT)
 
     return lambda: timed(run), ties.ecount()
+
+
+def load_baseline(ref: str):
+    """``(analyze, parse_account)`` of the package at git revision ``ref``, imported
+    under the same name from a temporary copy; the current package is left in place."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True).stdout
+    folder = tempfile.mkdtemp(prefix="ig-baseline-")
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
+    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "influence_graph"}
+    sys.path.insert(0, str(Path(folder) / "src"))
+    try:
+        from influence_graph.analysis import analyze as old_analyze
+        from influence_graph.model import parse_account as old_parse
+    finally:
+        sys.path.pop(0)
+        for name in [n for n in sys.modules if n.split(".")[0] == "influence_graph"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return old_analyze, old_parse
+
+
+def compare(n_people: int, ref: str, runs: int):
+    """Whole in-process ``analyze``, ours and the baseline's, interleaved run by run."""
+    import yaml
+
+    from influence_graph.analysis import analyze
+
+    old_analyze, old_parse = load_baseline(ref)
+    account = synthetic_account(n_people, seed=0)
+    old_account = old_parse(yaml.safe_load(dump_account(account)))
+    samples = interleaved(runs, {
+        "ours": lambda: timed(lambda: analyze(account, as_of=AS_OF)),
+        "baseline": lambda: timed(lambda: old_analyze(old_account, as_of=AS_OF)),
+    })
+    return samples["ours"], samples["baseline"]
 
 
 def write_account(n_people: int, folder: Path) -> Path:
@@ -90,7 +132,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="counted rounds per size, after one warm-up (default 5)")
     parser.add_argument("--no-stages", action="store_true", help="skip the in-process stage profile")
     parser.add_argument("--keep", type=Path, help="keep the generated account files here (and reuse them)")
+    parser.add_argument("--baseline", metavar="REF", help="instead: analyze in process, ours vs this git revision")
     args = parser.parse_args()
+    if args.baseline:
+        print(f"{'people':>7} {'analyze s':>10} {args.baseline + ' s':>12} {'ratio':>6}")
+        for n in args.sizes:
+            ours, baseline = compare(n, args.baseline, args.runs)
+            print(f"{n:>7,} {ours.median:>10.3f} {baseline.median:>12.3f} {ours.median / baseline.median:>6.2f}", flush=True)
+        print(f"in-process seconds, medians of {args.runs} interleaved runs; ratio = ours ÷ {args.baseline}")
+        return
 
     print(f"medians of {args.runs} runs after a warm-up; load average at start {load_average()}")
     print("wall seconds, and in brackets CPU seconds (less disturbed when other work shares the machine)")

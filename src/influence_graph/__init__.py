@@ -29,6 +29,7 @@ from .model import (
     AccountNotFound,
     AssumptionError,
     InfluenceGraphError,
+    MergeConflict,
     StaleWriteError,
     StoreError,
     dump_account,
@@ -56,6 +57,7 @@ __all__ = [
     "AnalysisResult",
     "AssumptionError",
     "InfluenceGraphError",
+    "MergeConflict",
     "StaleWriteError",
     "StoreError",
     "__version__",
@@ -100,16 +102,18 @@ def analyze(
     account: Account | str | _os.PathLike[str],
     as_of: str | _dt.date | None = None,
     assume: dict[str, str | float] | None = None,
+    exact: bool = False,
 ) -> AnalysisResult:
     """Analyze an account (an :class:`Account`, a file path or a store id).
 
     ``as_of`` is "today" for follow-ups (default: the machine date); ``assume``
-    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``.
+    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``;
+    ``exact`` computes brokerage exactly at any size (sampled above 5,000 people).
     The result's tables are DataFrames; ``result.to_dict()`` is the CLI's JSON.
     """
     from .analysis import analyze as _analyze
 
-    return _analyze(_account(account), as_of=as_of, assume=assume)
+    return _analyze(_account(account), as_of=as_of, assume=assume, exact=exact)
 
 
 def analyze_all(
@@ -118,6 +122,7 @@ def analyze_all(
     as_of: str | _dt.date | None = None,
     out_dir: str | _os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    exact: bool = False,
 ) -> Portfolio:
     """Analyze every account in a store (a store from :func:`open_store`, a directory
     or a Neo4j URL; default ``INFLUENCE_GRAPH_STORE`` or ``./accounts``) in ``jobs``
@@ -128,10 +133,11 @@ def analyze_all(
     an account that could not be analyzed, naming its file and problem);
     ``portfolio.results[account_id]`` the full analysis. ``out_dir`` also writes
     ``<account_id>.json`` for each account and ``portfolio.csv`` / ``portfolio.md``.
+    ``exact`` as in :func:`analyze`.
     """
     from .portfolio import analyze_all as _analyze_all
 
-    return _analyze_all(store, jobs=jobs, as_of=as_of, out_dir=out_dir, progress=progress)
+    return _analyze_all(store, jobs=jobs, as_of=as_of, out_dir=out_dir, progress=progress, exact=exact)
 
 
 def influence_map(

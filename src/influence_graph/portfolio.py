@@ -263,6 +263,7 @@ def analyze_all(
     as_of: str | dt.date | None = None,
     out_dir: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    exact: bool = False,
 ) -> Portfolio:
     """Analyze every account in ``store`` (a :class:`Store`, a directory or a Neo4j URL;
     default ``$INFLUENCE_GRAPH_STORE`` or ``./accounts``) in ``jobs`` processes
@@ -285,7 +286,7 @@ def analyze_all(
         if folder is not None and ids:
             _prepare(folder)
         jobs = max(1, min(jobs or default_jobs(), len(ids)))
-        task = _Task(today, None if folder is None else str(folder))
+        task = _Task(today, None if folder is None else str(folder), exact)
         if progress:
             progress(0, len(ids))
         if jobs == 1:
@@ -316,6 +317,7 @@ class _Task:
 
     as_of: dt.date
     out_dir: str | None  # write <id>.json here; None: send the JSON back
+    exact: bool = False  # exact brokerage at any size
 
 
 Outcome = tuple[PortfolioRow, "str | None"]
@@ -327,7 +329,7 @@ def analyze_stored(store: Store, account_id: str, task: _Task) -> Outcome:
     from .analysis import analyze
 
     try:
-        result = analyze(store.load(account_id), as_of=task.as_of)
+        result = analyze(store.load(account_id), as_of=task.as_of, exact=task.exact)
         text = result.to_json() + "\n"
         if task.out_dir is None:
             return summarize(account_id, result.analysis), text

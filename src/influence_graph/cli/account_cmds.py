@@ -98,11 +98,13 @@ def schema(of_result: bool) -> None:
               "portfolio.csv / portfolio.md.")
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
+@click.option("--exact", is_flag=True,
+              help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="With --all: how many accounts to analyze at once (default: the number of CPUs).")
 @store_option
 def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | None, output: str | None,
-            assume: tuple[str, ...], jobs: int | None, store: str | None) -> None:
+            assume: tuple[str, ...], exact: bool, jobs: int | None, store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
 
     With --all, every account in the store, each in its own process: a portfolio
@@ -115,7 +117,7 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
             raise click.UsageError("give SOURCE or --all, not both")
         if assume:
             raise click.UsageError("--assume is a what-if on one account; it does not work with --all")
-        _analyze_portfolio(store, fmt, as_of, output, jobs)
+        _analyze_portfolio(store, fmt, as_of, output, jobs, exact)
         return
     if source is None:
         raise click.UsageError("Missing argument 'SOURCE' (an account file or id; or --all for every stored account).")
@@ -128,7 +130,7 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
-    result = run_analysis(account, as_of=as_of, assume=assumptions)
+    result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
     if fmt == "json":
         text = result.to_json() + "\n"
     else:  # the briefing's renderers load only for it: --format json is what scripts run, many times
@@ -157,7 +159,7 @@ class _ProgressBar:
 
 
 def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, output: str | None,
-                       jobs: int | None) -> None:
+                       jobs: int | None, exact: bool) -> None:
     """``ig analyze --all``: the portfolio, printed; failures on stderr and exit code 1."""
     from ..portfolio import PORTFOLIO_CSV, PORTFOLIO_MARKDOWN, analyze_all
 
@@ -166,7 +168,7 @@ def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, outpu
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         with user_errors():
-            portfolio = analyze_all(store, jobs=jobs, as_of=as_of, out_dir=output, progress=bar)
+            portfolio = analyze_all(store, jobs=jobs, as_of=as_of, out_dir=output, progress=bar, exact=exact)
     finally:
         if bar is not None:
             bar.close()
