@@ -128,12 +128,14 @@ def _sizes(text: str) -> list[int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("people", nargs="*", type=int, help="people counts (the same as --sizes)")
     parser.add_argument("--sizes", type=_sizes, default=SIZES, help="comma-separated people counts (default %(default)s)")
     parser.add_argument("--runs", type=int, default=5, help="counted rounds per size, after one warm-up (default 5)")
     parser.add_argument("--no-stages", action="store_true", help="skip the in-process stage profile")
     parser.add_argument("--keep", type=Path, help="keep the generated account files here (and reuse them)")
     parser.add_argument("--baseline", metavar="REF", help="instead: analyze in process, ours vs this git revision")
     args = parser.parse_args()
+    args.sizes = args.people or args.sizes
     if args.baseline:
         print(f"{'people':>7} {'analyze s':>10} {args.baseline + ' s':>12} {'ratio':>6}")
         for n in args.sizes:

@@ -213,10 +213,15 @@ class LocalStore(Store):
         return self.directory / HISTORY_DIR / account_id
 
     def _read(self, account_id: str) -> tuple[Account, str]:
+        return self._account_of(account_id, *self._read_file(account_id))
+
+    def _read_file(self, account_id: str) -> tuple[Path, bytes]:
         path = self._file(account_id)
         if path is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
-        content = _read_bytes(path)
+        return path, _read_bytes(path)
+
+    def _account_of(self, account_id: str, path: Path, content: bytes) -> tuple[Account, str]:
         account = self._parse(content, str(path))
         if account.id != account_id:
             raise StoreError(f"{path} holds account {account.id!r}, not {account_id!r}; rename the file or fix account.id")
@@ -233,8 +238,11 @@ class LocalStore(Store):
         return parse_account_text(text, name, fmt)
 
     def _load(self, account_id: str) -> tuple[Account, str]:
+        # The lock (exclusive: filelock has no shared mode) covers reading the bytes only;
+        # parsing them needs no lock, so readers in parallel (ig analyze --all) do not queue.
         with self._locked(exclusive=False):
-            return self._read(account_id)
+            path, content = self._read_file(account_id)
+        return self._account_of(account_id, path, content)
 
     # -- revisions ----------------------------------------------------------------------
     def _records(self, account_id: str, current: bytes | None) -> list[_Record]:
