@@ -47,7 +47,7 @@ from influence_graph.model import dump_account  # noqa: E402
 
 AS_OF = "2026-11-20"
 SIZES = [100, 1000, 5000, 10000, 20000]
-STAGE_RUNS = 3
+STAGE_RUNS = 3  # profiles per size up to 5,000 people; one above (minutes each)
 
 
 def igraph_peer(account):
@@ -108,7 +108,7 @@ def write_account(n_people: int, folder: Path) -> Path:
     return path
 
 
-def measure(n_people: int, runs: int, folder: Path) -> dict:
+def measure(n_people: int, runs: int, folder: Path, peer_runs: int, warmup: int) -> dict:
     path = write_account(n_people, folder)
     from influence_graph.model import load_account
 
@@ -118,7 +118,7 @@ def measure(n_people: int, runs: int, folder: Path) -> dict:
         "validate": lambda: run_command(ig_command("validate", str(path))),
         "analyze": lambda: run_command(ig_command("analyze", str(path), "--format", "json", "--as-of", AS_OF, "-o", str(out))),
         "igraph": peer,
-    })
+    }, warmup=warmup, limits={"igraph": peer_runs})
     return {"people": n_people, "ties": ties, "file": path, **samples}
 
 
@@ -131,6 +131,9 @@ def main() -> None:
     parser.add_argument("people", nargs="*", type=int, help="people counts (the same as --sizes)")
     parser.add_argument("--sizes", type=_sizes, default=SIZES, help="comma-separated people counts (default %(default)s)")
     parser.add_argument("--runs", type=int, default=5, help="counted rounds per size, after one warm-up (default 5)")
+    parser.add_argument("--peer-runs", type=int, help="counted igraph runs (default --runs; its exact "
+                        "betweenness takes minutes at 20,000 people)")
+    parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
     parser.add_argument("--no-stages", action="store_true", help="skip the in-process stage profile")
     parser.add_argument("--keep", type=Path, help="keep the generated account files here (and reuse them)")
     parser.add_argument("--baseline", metavar="REF", help="instead: analyze in process, ours vs this git revision")
@@ -144,7 +147,9 @@ def main() -> None:
         print(f"in-process seconds, medians of {args.runs} interleaved runs; ratio = ours ÷ {args.baseline}")
         return
 
-    print(f"medians of {args.runs} runs after a warm-up; load average at start {load_average()}")
+    peer_runs = args.peer_runs or args.runs
+    print(f"medians of {args.runs} runs (igraph: {peer_runs}) after {args.warmup} warm-up round(s); "
+          f"load average at start {load_average()}")
     print("wall seconds, and in brackets CPU seconds (less disturbed when other work shares the machine)")
     print(f"{'people':>7} {'ties':>7} {'validate':>14} {'analyze':>14} {'igraph':>14} {'ratio':>6} {'cpu ratio':>9} {'spread':>7}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +157,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         rows = []
         for n in args.sizes:
-            row = measure(n, args.runs, folder)
+            row = measure(n, args.runs, folder, args.peer_runs or args.runs, args.warmup)
             rows.append(row)
             wall = {k: row[k].median for k in ("validate", "analyze", "igraph")}
             cpu = {k: row[f"{k} cpu"].median for k in ("validate", "analyze", "igraph")}
@@ -163,8 +168,10 @@ def main() -> None:
         print("ratio = (analyze − validate) ÷ igraph (PageRank + weighted betweenness + Louvain, same graphs)")
         if args.no_stages:
             return
-        print(f"\nstage shares of one analysis in process (median of {STAGE_RUNS}; load → analyze → JSON)")
-        profiles = {row["people"]: median_stage_times(row["file"], AS_OF, STAGE_RUNS) for row in rows}
+        print(f"\nstage shares of one analysis in process (median of {STAGE_RUNS} up to 5,000 people, one above; "
+              "load → analyze → JSON)")
+        profiles = {row["people"]: median_stage_times(row["file"], AS_OF, STAGE_RUNS if row["people"] <= 5000 else 1)
+                    for row in rows}
         stages = list(dict.fromkeys(s for p in profiles.values() for s in p))
         stages.sort(key=lambda s: -max(p.get(s, 0.0) / sum(p.values()) for p in profiles.values()))
         print(f"{'stage':<16}" + "".join(f"{n:>10,}" for n in profiles))

@@ -75,13 +75,18 @@ def run_command(argv: Sequence[str], ok_codes: tuple[int, ...] = (0,)) -> Run:
     return Run(wall, cpu)
 
 
-def interleaved(runs: int, contenders: dict[str, Callable[[], Run]], warmup: int = 1) -> dict[str, Samples]:
+def interleaved(runs: int, contenders: dict[str, Callable[[], Run]], warmup: int = 1,
+                limits: dict[str, int] | None = None) -> dict[str, Samples]:
     """Run each contender in turn (A B C A B C …) so drift in the machine's speed hits all
     alike; each callable returns the :class:`Run` it measured. ``warmup`` rounds are not
-    counted. Wall and CPU seconds come back as ``name`` and ``name cpu``."""
+    counted; ``limits`` caps the counted runs of a slow contender (it sits out later rounds).
+    Wall and CPU seconds come back as ``name`` and ``name cpu``."""
     samples: dict[str, list[float]] = {}
+    limits = limits or {}
     for round_ in range(warmup + runs):
         for name, contender in contenders.items():
+            if round_ >= warmup + limits.get(name, runs):
+                continue
             run = contender()
             if round_ >= warmup:
                 samples.setdefault(name, []).append(run.wall)
