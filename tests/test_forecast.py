@@ -134,7 +134,7 @@ def test_moves_say_why_each_person_matters():
         "(Zhao Ming and Wang Fang)",
         "unknown stance: find out where they stand",
     ]
-    assert moves["cfo"][0] == "a decision maker: their own view carries 29% of the decision unit's weight"
+    assert moves["cfo"][0] == "a decision maker: their own view makes up 29% of the decision unit's verdict"
 
 
 def test_moves_are_ranked_best_first_with_id_tie_break():

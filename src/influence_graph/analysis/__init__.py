@@ -189,7 +189,7 @@ def analyze(
     uncovered = uncovered_decision_makers(whole, key, power, ranking)
     depth = relationship_depth(whole, dmu)
     followups = follow_ups(account, key, today)
-    risk_list = risks(whole, power, coverage, dmu, ranking)
+    risk_list = risks(whole, power, coverage, dmu, ranking, uncovered)
 
     closest = closest_members(whole)
     people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)
