@@ -118,7 +118,7 @@ def _bottleneck(graph, uncovered, coverage) -> list[dict]:
     return [_risk("bottleneck", [contact],
                   f"All {len(paths)} warm paths we have to key people no one on our team knows "
                   f"({say.names(graph, targets, limit=len(targets))}) run through {say.name(graph, member)} → "
-                  f"{say.label(graph, contact)}: if that relationship cools, we lose every introduction.")]
+                  f"{say.name(graph, contact)}: if that relationship cools, we lose every introduction.")]
 
 
 def _competitor_ties(graph, dmu, power) -> list[dict]:

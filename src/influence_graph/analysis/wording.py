@@ -240,6 +240,15 @@ def words(code: str | None) -> str:
     return (code or "").replace("_", " ")
 
 
+def path_strength(strength: float) -> str:
+    """A warm path's strength (the product of the strengths along it) in words.
+
+    >>> path_strength(0.8), path_strength(0.56), path_strength(0.2)
+    ('strong', 'fair', 'weak')
+    """
+    return "strong" if strength >= 2 / 3 else "fair" if strength >= 1 / 3 else "weak"
+
+
 # How close one of us is to one of them: the file's three words, explained once.
 CLOSENESS_WORDS = {"clip": "transactional", "zipper": "familiar", "velcro": "tight, we depend on each other"}
 CLOSENESS_SCALE = "clip = transactional, zipper = familiar, velcro = tight (we depend on each other)"

@@ -14,7 +14,11 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import md_text, stance_text
+from .text import md_text
+
+
+def stance_text(stance):
+    return 'n/a' if stance is None else (f'{stance:+.2f}' if isinstance(stance, (int, float)) else str(stance))
 from ..analysis.result import as_analysis
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
 

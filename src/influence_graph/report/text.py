@@ -1,7 +1,10 @@
-"""Small text helpers shared by the briefing (summary) and the account plan."""
+"""Small text helpers shared by the briefing (summary) and the account plan:
+Markdown escaping, and finding people's names in sentences so that no renderer
+breaks a name across lines."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at the start
@@ -24,12 +27,22 @@ def md_text(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
-def stance_text(stance: Any) -> str:
-    """A stance as shown to a seller: the label, or a signed number.
+def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern that finds any of ``names`` in a sentence, longest first. A name
+    that ends in brackets ("Wang Fang (王芳)") is also found where a title was put
+    inside them ("Wang Fang (王芳, CFO)"): the match is then "Wang Fang (王芳".
+    None when there are no names.
 
-    >>> stance_text(0.3), stance_text("skeptic")
-    ('+0.30', 'skeptic')
+    >>> pattern = name_pattern(["Wang Fang (王芳)", "Li Na"])
+    >>> [m.group(0) for m in pattern.finditer("Ask Li Na about Wang Fang (王芳, CFO) and Wang Fang (王芳).")]
+    ['Li Na', 'Wang Fang (王芳', 'Wang Fang (王芳)']
+    >>> pattern.search("Li Nan") is None
+    True
     """
-    if stance is None:
-        return "n/a"
-    return f"{stance:+.2f}" if isinstance(stance, (int, float)) else str(stance)
+    parts = []
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        if name.endswith(")"):
+            parts.append(re.escape(name[:-1]) + r"(?:\)|(?=,))")
+        else:
+            parts.append(re.escape(name) + r"(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
