@@ -73,7 +73,7 @@ def _listing(words: list[str], limit: int) -> str:
 def closeness(strength: float) -> str:
     """clip / zipper / velcro when the strength is one of those, else the number."""
     for word, value in CLOSENESS_VALUES.items():
-        if math.isclose(strength, value):
+        if math.isclose(strength, value, abs_tol=1e-5):  # the JSON rounds ⅔ to 0.666667
             return word
     return f"{strength:.2f}"
 
@@ -85,6 +85,16 @@ def stance(graph: nx.Graph, node: str) -> str:
         return "unknown stance"
     given = data.get(g.STANCE)
     return given if isinstance(given, str) else f"stance {signed(data[g.STANCE_VALUE])}"
+
+
+def reasons(items: Iterable[str]) -> str:
+    """Reasons joined into one text: ``a; b; c`` (a sentence's own full stop dropped, so
+    no ".;" appears).
+
+    >>> reasons(["Xu Li is close to CloudNova.", "winning Xu Li over would help"])
+    'Xu Li is close to CloudNova; winning Xu Li over would help'
+    """
+    return "; ".join(item.rstrip().removesuffix(".") for item in items)
 
 
 def ordinal(n: int) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 from ..analysis import wording as say
 from ..analysis.result import Analysis, AnalysisResult, PersonRow, as_analysis
 from ..model import CLOSENESS_VALUES
-from .text import md_text, name_pattern
+from .text import clean, md_text, name_pattern
 
 BUDGET = 60  # lines of the default briefing, at the terminal's width
 MIN_WIDTH, MAX_WIDTH = 60, 120  # beyond 120 columns lines get too long to read
@@ -289,10 +289,10 @@ def _power_vs_title(f: _Facts) -> Section | None:
     a = f.a
     rows = []
     for i, flag in enumerate(f.top(a.hidden_power, 3)):
-        rows.append(Row([Cell(("hidden power", "bold magenta")), Cell((a.label_of(flag.id), "bold"), ": " + "; ".join(flag.reasons))],
+        rows.append(Row([Cell(("hidden power", "bold magenta")), Cell((a.label_of(flag.id), "bold"), ": " + say.reasons(flag.reasons))],
                         _decay(3.5, i)))
     for i, flag in enumerate(f.top(a.figureheads, 3)):
-        rows.append(Row([Cell(("figurehead", "magenta")), Cell((a.label_of(flag.id), "bold"), ": " + "; ".join(flag.reasons))],
+        rows.append(Row([Cell(("figurehead", "magenta")), Cell((a.label_of(flag.id), "bold"), ": " + say.reasons(flag.reasons))],
                         _decay(3, i)))
     return Section("Power versus title", rows, ["", ""], [False, True], header=False) if rows else None
 
@@ -302,7 +302,7 @@ def _coaches(f: _Facts) -> Section:
     rows = []
     for i, c in enumerate(f.top(a.coach_candidates, 3)):
         mark = Cell(("confirmed coach", "bold green")) if c.confirmed else Cell(f"score {c.score:.2f}")
-        rows.append(Row([mark, Cell((a.label_of(c.id), "bold"), ": " + "; ".join(r for r in c.reasons if r != "marked as coach"))],
+        rows.append(Row([mark, Cell((a.label_of(c.id), "bold"), ": " + say.reasons(r for r in c.reasons if r != "marked as coach"))],
                         _decay(5, i)))
     if not rows:
         return Section("Coaches", [Row([Cell("No likely coach yet: build a relationship with a supporter close "
@@ -355,7 +355,7 @@ def _next_moves(f: _Facts) -> Section | None:
     """Only with --full: the next best moves with their reasons."""
     if not f.full or f.a.forecast.support is None:
         return None
-    rows = [Row([f.who(m.id), Cell(say.signed(m.gain)), Cell("; ".join(m.reasons))]) for m in f.a.forecast.next_best_moves]
+    rows = [Row([f.who(m.id), Cell(say.signed(m.gain)), Cell(say.reasons(m.reasons))]) for m in f.a.forecast.next_best_moves]
     return Section("Next best moves", rows, ["Win over", "Support gain", "Why"], [False, False, True]) if rows else None
 
 
@@ -456,14 +456,12 @@ def briefing_sections(result: AnalysisResult | Analysis | dict[str, Any], full: 
 # Stands in for the spaces inside a name while rich wraps lines (it is no space to rich,
 # so no name is ever broken), then becomes a space again.
 _GLUE = "\u2800"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2800]")
 _TRAILING_SPACE = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
 
 
 def _clean(text: str) -> str:
-    """User text for a terminal or Markdown: control characters (escape sequences,
-    carriage returns, bells) become spaces, so none reaches the reader's terminal."""
-    return _CONTROL.sub(" ", text)
+    """User text for the terminal or Markdown: no control character, and no stand-in glue."""
+    return clean(text).replace(_GLUE, " ")
 
 
 class _Terminal:

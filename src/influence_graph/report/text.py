@@ -27,6 +27,20 @@ def md_text(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """User text for a terminal, Markdown or HTML: control characters (escape
+    sequences, carriage returns, bells, newlines) become spaces, so none reaches the
+    reader raw.
+
+    >>> clean("Zhao\\x1b[31m Ming\\r\\n")
+    'Zhao [31m Ming  '
+    """
+    return _CONTROL.sub(" ", text)
+
+
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern that finds any of ``names`` in a sentence, longest first. A name
     that ends in brackets ("Wang Fang (王芳)") is also found where a title was put
@@ -45,4 +59,5 @@ def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
             parts.append(re.escape(name[:-1]) + r"(?:\)|(?=,))")
         else:
             parts.append(re.escape(name) + r"(?!\w)")
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
+    # Not inside a word, nor inside a character reference ("&amp;") when matched in HTML.
+    return re.compile(r"(?<![\w&#])(?:" + "|".join(parts) + ")") if parts else None
