@@ -113,9 +113,8 @@ def power_stance_grid(a: Analysis, width: float = GRID_WIDTH, height: float = GR
     for person in sorted(named, key=lambda p: (not p.in_dmu, -p.influence)):
         x, y, r = spots[person.id]
         lx, ly, anchor = placer.place(x, y, r, person.name, FONT)
-        body.append(svg.text(lx, ly, person.name, FONT, anchor, fill="#111827",
-                             font_weight="700" if person.in_dmu else "400",
-                             paint_order="stroke", stroke="#ffffff", stroke_width="2", stroke_linejoin="round"))
+        body.append(svg.label(lx, ly, person.name, FONT, anchor, fill="#111827",
+                              font_weight="700" if person.in_dmu else "400"))
     return svg.svg_root(width, height, body, "Power × stance: who decides and where they stand", "picture grid")
 
 

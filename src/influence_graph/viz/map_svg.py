@@ -208,6 +208,5 @@ def map_svg(account: Account, result: AnalysisResult | Analysis | Mapping[str, A
         size = KEY_LABEL_PT if node in key else LABEL_PT
         x, y, anchor = placer.place(*at[node], radius[node], label, size)
         colour = "#111827" if side[node] == g.SIDE_CUSTOMER else TEAM_COLOUR if side[node] == g.SIDE_TEAM else COMPETITOR_COLOUR
-        body.append(svg.text(x, y, label, size, anchor, fill=colour, font_weight="700" if node in key else "400",
-                             paint_order="stroke", stroke="#ffffff", stroke_width="2.2", stroke_linejoin="round"))
+        body.append(svg.label(x, y, label, size, anchor, fill=colour, font_weight="700" if node in key else "400"))
     return svg.svg_root(width, height, body, f"Influence map of {account.name}", "picture map")

@@ -7,6 +7,7 @@ Every picture is drawn in points: its ``viewBox`` is its printed size in pt, so 
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,13 +17,17 @@ FONT_FAMILY = 'system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Micro
 MIN_FONT_PT = 8.0  # nothing printed smaller than this
 
 
-def esc(text: object) -> str:
-    """Text for an SVG element or attribute: every markup character escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-    >>> esc('<b a="1">&')
-    '&lt;b a=&quot;1&quot;&gt;&amp;'
+
+def esc(text: object) -> str:
+    """Text for an SVG element or attribute: every markup character escaped, and
+    control characters (which XML does not allow) made spaces.
+
+    >>> esc('<b a="1">&\\x1b')
+    '&lt;b a=&quot;1&quot;&gt;&amp; '
     """
-    return html.escape(str(text), quote=True)
+    return html.escape(_CONTROL.sub(" ", str(text)), quote=True)
 
 
 def num(value: float) -> str:
@@ -65,6 +70,16 @@ def text(x: float, y: float, content: str, size: float = MIN_FONT_PT, anchor: st
     size = max(size, MIN_FONT_PT)
     return (f'<text x="{num(x)}" y="{num(y)}" font-size="{num(size)}" text-anchor="{anchor}"{extra}>'
             f"{esc(content)}</text>")
+
+
+def label(x: float, y: float, content: str, size: float, anchor: str, **attrs: str) -> str:
+    """A label on a white box (so lines under it do not hide it), as one box and one
+    ``<text>``: printed, the name is in the PDF's text once."""
+    w, h = text_width(content, size, bold=attrs.get("font_weight") == "700"), size * 1.2
+    x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    box = (f'<rect x="{num(x0 - 1)}" y="{num(y - size * 0.95)}" width="{num(w + 2)}" height="{num(h)}" '
+           f'fill="#ffffff" fill-opacity="0.78" rx="1.5"/>')
+    return box + text(x, y, content, size, anchor, **attrs)
 
 
 @dataclass(frozen=True)
