@@ -49,7 +49,7 @@ EMPTY = inspect.Parameter.empty
 # DESIGN §5b, call by call: parameter names, and defaults where a notebook may leave them out.
 SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
-    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None)],
+    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],

@@ -309,7 +309,7 @@ def printed(page, tmp_path_factory) -> Path:
 
 def _pages(pdf: Path) -> list[str]:
     count = int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.M).group(1))
-    return [_run("pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-") for n in range(1, count + 1)]
+    return [_run("pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-") for n in range(1, count + 1)]
 
 
 def _content(page_text: str) -> list[str]:
@@ -345,7 +345,7 @@ def test_printed_page_one_holds_the_summary_and_both_pictures(example, printed):
     for member in a.team:
         assert member.name in first
     second = "".join(_pages(printed)[1].split())  # (pdftotext spaces Chinese characters apart)
-    assert second.startswith("Influencemap")
+    assert "Influencemap" in second[:80]
     assert all(a.name_of(pid).replace(" ", "") in second for pid in a.key_people)
 
 

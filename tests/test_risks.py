@@ -107,7 +107,7 @@ def _uncovered(*paths):
 def test_warm_paths_through_one_contact_are_a_single_point_of_failure():
     graph = build([{"member": "kam", "person": "li", "strength": "velcro"}])
     through_li = _uncovered(["kam", "li", "ceo"], ["kam", "li", "ceo", "cfo"], [])
-    (risk,) = [r for r in risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, through_li)
+    (risk,) = [r for r in risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, uncovered=through_li)
                if r["kind"] == "bottleneck"]
     assert risk["ids"] == ["li"]
     assert risk["message"] == ("All 2 warm paths we have to key people no one on our team knows (Ceo and Cfo) "
@@ -119,5 +119,5 @@ def test_warm_paths_through_one_contact_are_a_single_point_of_failure():
                              (graph, _uncovered(["kam", "li", "ceo"])),
                              (graph, _uncovered(["kam", "ceo"], ["kam", "cfo"])),
                              (known_cfo, through_li)):
-        found = risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, uncovered)
+        found = risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, uncovered=uncovered)
         assert "bottleneck" not in {r["kind"] for r in found}, uncovered

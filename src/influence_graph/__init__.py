@@ -94,16 +94,18 @@ def analyze(
     account: Account | str | _os.PathLike[str],
     as_of: str | _dt.date | None = None,
     assume: dict[str, str | float] | None = None,
+    exact: bool = False,
 ) -> AnalysisResult:
     """Analyze an account (an :class:`Account`, a file path or a store id).
 
     ``as_of`` is "today" for follow-ups (default: the machine date); ``assume``
-    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``.
+    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``;
+    ``exact`` computes brokerage exactly at any size (sampled above 5,000 people).
     The result's tables are DataFrames; ``result.to_dict()`` is the CLI's JSON.
     """
     from .analysis import analyze as _analyze
 
-    return _analyze(_account(account), as_of=as_of, assume=assume)
+    return _analyze(_account(account), as_of=as_of, assume=assume, exact=exact)
 
 
 def influence_map(

@@ -49,13 +49,15 @@ def risks(
     coverage: dict[str, float],
     dmu: list[str],
     ranking: list[str],
+    known: dict[str, dict[str, float]] | None = None,
     uncovered: list[dict] | None = None,
 ) -> list[dict]:
     """Everything a KAM should worry about, most severe kind first (see ``SEVERITY``);
     within a kind, the most influential people first.
 
     ``coverage`` is :func:`~influence_graph.analysis.coverage.coverage_by_person`,
-    ``ranking`` the power ranking (strongest first), ``uncovered``
+    ``ranking`` the power ranking (strongest first), ``known`` our team's ties (as
+    :func:`~influence_graph.analysis._shared.team_ties` gives them), ``uncovered``
     :func:`~influence_graph.analysis.coverage.uncovered_decision_makers` (for the
     warm paths' single point of failure).
 
@@ -71,7 +73,7 @@ def risks(
         _opponents(graph, dmu, ranking, place)
         + _competitor_ties(graph, dmu, power)
         + _bottleneck(graph, uncovered or [], coverage)
-        + _single_threaded(graph, dmu, power)
+        + _single_threaded(graph, dmu, power, team_ties(graph) if known is None else known)
         + _uncovered(graph, dmu, coverage, power)
         + _no_support(graph, dmu)
         + _unknown_stances(graph, dmu, power)
@@ -131,8 +133,7 @@ def _competitor_ties(graph, dmu, power) -> list[dict]:
     ]
 
 
-def _single_threaded(graph, dmu, power) -> list[dict]:
-    known = team_ties(graph)
+def _single_threaded(graph, dmu, power, known) -> list[dict]:
     reached = [d for d in dmu if known.get(d)]
     holders = {m for d in reached for m in known[d]}
     if len(holders) == 1 and reached:

@@ -107,9 +107,11 @@ def schema(of_result: bool) -> None:
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
 @click.option("--full", is_flag=True,
               help="Every row of every section (table, markdown); by default the briefing keeps to about 60 lines.")
+@click.option("--exact", is_flag=True,
+              help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @store_option
 def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
-            full: bool, store: str | None) -> None:
+            full: bool, exact: bool, store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
 
     The table is a briefing that fits the terminal's width: the deal, what to act on
@@ -121,7 +123,7 @@ def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, as
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
-    result = run_analysis(account, as_of=as_of, assume=assumptions)
+    result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "markdown":
