@@ -139,10 +139,9 @@ class _Facts:
         return say.power(person.influence, person.power_rank, len(self.a.people))
 
     def why_key(self, pid: str) -> str:
-        person = self.a.person(pid)
-        if person.in_dmu:
-            return "decision unit"
-        return f"top power holder ({say.ordinal(person.power_rank)}), not in the decision unit"
+        """Why someone outside the decision unit is a key person, in the analysis' words."""
+        entry = self.uncovered.get(pid)
+        return entry.reasons[0] if entry and entry.reasons else "a key person"
 
 
 def _split(rows: list, limit: int) -> tuple[list, list]:
@@ -194,7 +193,7 @@ def _action_table(f: _Facts, actions: Sequence, start: int = 1, why: bool = True
 
 def _subtitle(f: _Facts) -> str:
     a = f.a
-    parts = []
+    parts = [f.account.account.industry] if f.account.account.industry else []
     if a.opportunity:
         o = a.opportunity
         parts.append(o.name)
@@ -295,8 +294,8 @@ def _way_in(f: _Facts, pid: str) -> str:
 
 
 def _decision_unit(f: _Facts) -> Section:
-    """The decision unit and the top power holders outside it nobody of ours is close to:
-    who they are, where they stand, who of us is closest, and the best way in."""
+    """The decision unit and the key people outside it nobody of ours is close to: who
+    they are, where they stand, who of us is closest, and the best way in."""
     a = f.a
     title = "Decision unit and key people: who we reach, and how"
     outside = [u.id for u in a.uncovered_decision_makers if u.id not in f.dmu]
@@ -309,7 +308,7 @@ def _decision_unit(f: _Facts) -> Section:
         p = a.person(pid)
         closest = p.closest_member
         follow = f.follow.get(pid)
-        role = say.roles(p.roles) if p.in_dmu else "top power holder, not in the decision unit"
+        role = say.roles(p.roles) if p.in_dmu else f"{f.why_key(pid)}; not in the decision unit"
         rows.append([
             p.name, p.title or "", role, p.stance_word, f.power(pid),
             f"{closest.name}, {closest.closeness}" if closest else "nobody", _way_in(f, pid),
@@ -559,11 +558,18 @@ def _loader(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: no control character reaches the page (pictures are
+    drawn clean already)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _clean(value)
+    return value
+
+
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(_loader), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env
+    return jinja2.Environment(loader=jinja2.FunctionLoader(_loader), autoescape=True, finalize=_finalize,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _names_filter(pattern: re.Pattern[str] | None) -> Callable[[Any], Markup]:
@@ -591,13 +597,13 @@ def render_html(plan: Plan) -> str:
 
 def _md_block(block: Block) -> str:
     if isinstance(block, Para):
-        return md_text(_clean(block.text))
+        return md_text(block.text)
     if isinstance(block, Heading):
-        return f"### {md_text(_clean(block.text))}"
+        return f"### {md_text(block.text)}"
     if isinstance(block, Bullets):
-        return "\n".join(f"- {md_text(_clean(item))}" for item in block.items)
+        return "\n".join(f"- {md_text(item)}" for item in block.items)
     lines = ["| " + " | ".join(md_text(h) or " " for h in block.columns) + " |", "|" + "---|" * len(block.columns)]
-    lines += ["| " + " | ".join(md_text(_clean(cell)) for cell in row) + " |" for row in block.rows]
+    lines += ["| " + " | ".join(md_text(cell) for cell in row) + " |" for row in block.rows]
     return "\n".join(lines)
 
 
@@ -605,12 +611,12 @@ def render_markdown(plan: Plan, analysis: Analysis) -> str:
     """The plan as Markdown: the same summary and sections, the coverage as a table
     (the pictures and the map are in the HTML)."""
     s = plan.summary
-    parts = [f"# {md_text(_clean(plan.title))}", f"_{md_text(_clean(s.subtitle))}_", "## Summary"]
-    parts.append("\n".join(f"- **{md_text(t.label)}:** {md_text(_clean(t.value))} — {md_text(_clean(t.note))}" for t in s.tiles))
+    parts = [f"# {md_text(plan.title)}", f"_{md_text(s.subtitle)}_", "## Summary"]
+    parts.append("\n".join(f"- **{md_text(t.label)}:** {md_text(t.value)} — {md_text(t.note)}" for t in s.tiles))
     parts += ["### Act on these first", _md_block(s.actions)]
     if s.more_actions:
         parts.append(md_text(f"… {s.more_actions} more in the action list below."))
-    parts += ["### Biggest risks", "\n".join(f"- **{md_text(kind)}:** {md_text(_clean(text))}" for kind, text in s.risks)]
+    parts += ["### Biggest risks", "\n".join(f"- **{md_text(kind)}:** {md_text(text)}" for kind, text in s.risks)]
     matrix = analysis.relationship_depth.coverage
     dmu = [pid for pid in analysis.decision_unit if pid in {p.id for p in analysis.people}]
     if dmu and analysis.team:
@@ -619,12 +625,12 @@ def render_markdown(plan: Plan, analysis: Analysis) -> str:
                                    for pid in dmu] for m in analysis.team])
         parts += ["### Coverage: our team × the decision unit", md_text(say.CLOSENESS_SCALE), _md_block(table)]
     for section in plan.sections:
-        parts.append(f"## {md_text(_clean(section.title))}")
+        parts.append(f"## {md_text(section.title)}")
         parts += [_md_block(block) for block in section.blocks]
     if plan.appendix:
         parts.append("## Appendix: the rest of each list")
         for section in plan.appendix:
-            parts.append(f"### {md_text(_clean(section.title))} (continued)")
+            parts.append(f"### {md_text(section.title)} (continued)")
             parts += [_md_block(block) for block in section.appendix]
     return "\n\n".join(parts) + "\n"
 

@@ -236,7 +236,7 @@ def _risks(f: _Facts) -> Section:
 
 
 def _uncovered(f: _Facts) -> Section:
-    """Key people nobody on our team is close to, biggest first: the decision unit and top power holders."""
+    """Key people nobody on our team is close to, biggest first: the decision unit, then the others by power."""
     a = f.a
     entries = sorted(a.uncovered_decision_makers, key=lambda u: (not a.person(u.id).in_dmu and a.person(u.id).power_rank > 3,
                                                                  a.person(u.id).power_rank))
@@ -244,7 +244,7 @@ def _uncovered(f: _Facts) -> Section:
     for i, entry in enumerate(entries):
         person = a.person(entry.id)
         why = [f"{say.ordinal(person.power_rank)} by power",
-               "decision unit" if person.in_dmu else "not in the decision unit"]
+               "decision unit" if person.in_dmu else (entry.reasons[0] if entry.reasons else "a key person")]
         follow = f.follow.get(entry.id)
         if follow and follow.status == "never":
             why.append("never met")
@@ -260,7 +260,7 @@ def _uncovered(f: _Facts) -> Section:
         rows.append(Row([f.who(entry.id), Cell(" · ".join(why)), way], KEEP if i < 3 else 8.0 if person.in_dmu else 5.0))
     if not rows:
         return Section("Key people nobody on our team is close to",
-                       [Row([Cell("Every decision maker and top power holder is covered at zipper or closer.")], 3)])
+                       [Row([Cell("Every key person is covered at zipper or closer.")], 3)])
     return Section("Key people nobody on our team is close to", rows, ["Person", "Why they matter", "Best way in"],
                    [False, True, True])
 
@@ -587,7 +587,7 @@ def render_text(result: AnalysisResult | Analysis | dict[str, Any], width: int |
 
 
 def _md(cell: Cell | str) -> str:
-    return md_text(_clean(cell if isinstance(cell, str) else cell.plain))
+    return md_text(cell if isinstance(cell, str) else cell.plain)
 
 
 def _md_marker(marker: str) -> str:

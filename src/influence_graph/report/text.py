@@ -12,21 +12,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at 
 _MD_REFERENCE = re.compile(r"&(?=#?\w+;)")
 
 
-def md_text(text: Any) -> str:
-    """Text that Markdown shows as typed, on one line: markup characters escaped
-    (``|`` cannot end a table cell), newlines become spaces, and ``<`` written as
-    ``&lt;`` — every Markdown flavour honours that entity, while some (Python-Markdown)
-    would pass ``\\<img …>`` through as live HTML.
-
-    >>> print(md_text("a | b\\nc <d> R&D &amp; #1"))
-    a \\| b c &lt;d\\> R&D &amp;amp; #1
-    >>> print(md_text("# not a heading"))
-    \\# not a heading
-    """
-    text = _MD_REFERENCE.sub("&amp;", " ".join(str(text).split()))
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
-
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -39,6 +24,21 @@ def clean(text: str) -> str:
     'Zhao [31m Ming  '
     """
     return _CONTROL.sub(" ", text)
+
+
+def md_text(text: Any) -> str:
+    """Text that Markdown shows as typed, on one line, with no control character: markup characters escaped
+    (``|`` cannot end a table cell), newlines become spaces, and ``<`` written as
+    ``&lt;`` — every Markdown flavour honours that entity, while some (Python-Markdown)
+    would pass ``\\<img …>`` through as live HTML.
+
+    >>> print(md_text("a | b\\nc <d> R&D &amp; #1"))
+    a \\| b c &lt;d\\> R&D &amp;amp; #1
+    >>> print(md_text("# not a heading"))
+    \\# not a heading
+    """
+    text = _MD_REFERENCE.sub("&amp;", " ".join(clean(str(text)).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
