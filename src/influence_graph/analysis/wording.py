@@ -234,6 +234,21 @@ def forecast_words(support: float) -> str:
     return "strongly against us"
 
 
+# An answer that holds in this share of re-drawn scenarios is solid; below FRAGILE_SHARE, a guess.
+STABLE_SHARE, FRAGILE_SHARE = 0.9, 0.7
+
+
+def stability(share: float) -> str:
+    """How a seller should take an answer that holds in ``share`` of the re-drawn scenarios.
+
+    >>> stability(0.95), stability(0.8), stability(0.52)
+    ('a solid call', 'fairly stable', 'too close to call')
+    """
+    if share >= STABLE_SHARE:
+        return "a solid call"
+    return "fairly stable" if share >= FRAGILE_SHARE else "too close to call"
+
+
 # --- roles, stances, closeness, risks -------------------------------------------------
 
 ROLE_WORDS = {

@@ -27,7 +27,7 @@ from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError
 from .pictures import closeness_fill, coverage_heatmap, power_stance_grid
 from .summary import ACT_FIRST, ALWAYS_SHOWN_RISKS
 from .text import clean as _clean
-from .text import md_text, name_pattern
+from .text import biggest_uncovered, md_text, name_pattern, way_in
 
 COVERED = CLOSENESS_VALUES["zipper"]
 TOP_RISKS = 4  # on page 1 (more when more kinds the deal can be lost on are present)
@@ -216,7 +216,8 @@ def _tiles(f: _Facts) -> list[Tile]:
         sign = a.confidence.forecast_sign if a.confidence else None
         note = say.forecast_words(support)
         if sign and sign.sign != "zero":
-            note += f"; stays {sign.sign} in {say.percent(sign.share, 0)} of {a.confidence.samples} re-draws"
+            note += (f", {say.stability(sign.share)}: stays {sign.sign} in {say.percent(sign.share, 0)} "
+                     f"of {a.confidence.samples} re-draws")
         tone = "good" if support >= 0.05 else "bad" if support <= -0.05 else "open"
         tiles.append(Tile("Forecast", say.signed(support), f"{note} ({say.FORECAST_SCALE})", tone))
     depth = a.relationship_depth
@@ -281,24 +282,12 @@ def _actions(f: _Facts) -> Section:
     return section
 
 
-def _way_in(f: _Facts, pid: str) -> str:
-    """The best warm path to someone nobody of ours is close to (without them at its end)."""
-    entry = f.uncovered.get(pid)
-    if entry is None:
-        return "—"
-    if not entry.path:
-        return "no warm path"
-    if len(entry.path) == 2:
-        return f"deepen {f.a.name_of(entry.path[0])}'s contact"
-    return " → ".join(f.a.name_of(x) for x in entry.path[:-1]) + f", {say.path_strength(entry.path_strength)}"
-
-
 def _decision_unit(f: _Facts) -> Section:
     """The decision unit and the key people outside it nobody of ours is close to: who
     they are, where they stand, who of us is closest, and the best way in."""
     a = f.a
     title = "Decision unit and key people: who we reach, and how"
-    outside = [u.id for u in a.uncovered_decision_makers if u.id not in f.dmu]
+    outside = [u.id for u in biggest_uncovered(a) if u.id not in f.dmu]
     people = sorted(f.dmu, key=lambda pid: a.person(pid).power_rank) + sorted(outside, key=lambda pid: a.person(pid).power_rank)
     if not people:
         return Section("decision-unit", title, [Para("No decision unit recorded: add opportunity.decision_unit, or the "
@@ -311,7 +300,8 @@ def _decision_unit(f: _Facts) -> Section:
         role = say.roles(p.roles) if p.in_dmu else f"{f.why_key(pid)}; not in the decision unit"
         rows.append([
             p.name, p.title or "", role, p.stance_word, f.power(pid),
-            f"{closest.name}, {closest.closeness}" if closest else "nobody", _way_in(f, pid),
+            f"{closest.name}, {closest.closeness}" if closest else "nobody",
+            way_in(a, f.uncovered[pid]) if pid in f.uncovered else "—",
             follow.status if follow else "",
         ])
     columns = ["Person", "Title", "Roles", "Stance", "Power", "Closest of us", "Best way in (warm path)", "Follow-up"]

@@ -28,13 +28,11 @@ from typing import Any
 from ..analysis import wording as say
 from ..analysis.result import Analysis, AnalysisResult, PersonRow, as_analysis
 from ..model import CLOSENESS_VALUES
-from .text import clean, md_text, name_pattern
+from .text import biggest_uncovered, clean, md_text, name_pattern, way_in
 
 BUDGET = 60  # lines of the default briefing, at the terminal's width
 MIN_WIDTH, MAX_WIDTH = 60, 120  # beyond 120 columns lines get too long to read
 ACT_FIRST = 7  # actions in "Act on these first": the rest are in the plan
-# An answer that holds in this share of re-drawn scenarios is solid; below FRAGILE_SHARE, a guess.
-STABLE_SHARE, FRAGILE_SHARE = 0.9, 0.7
 COVERED = CLOSENESS_VALUES["zipper"]
 KEEP = math.inf  # the value of a row that is always shown
 
@@ -150,7 +148,7 @@ def _header(f: _Facts) -> list[Cell]:
         verdict += Cell("Forecast ", (say.signed(support), f"bold {style}"), f": {say.forecast_words(support)}")
         sign = a.confidence.forecast_sign if a.confidence else None
         if sign and sign.sign != "zero":
-            verdict += f", {_verdict(sign.share)}"
+            verdict += f", {say.stability(sign.share)}"
         verdict += " · "
     verdict += Cell("relationship tier: ", (a.relationship_depth.tier, "bold"))
     return [title, Cell(" · ".join(facts)), verdict, _camps(f)]
@@ -174,13 +172,6 @@ def _camps(f: _Facts) -> Cell:
     close = [p for p in people if p.coverage >= COVERED - 1e-9]
     line += f" · we are close (zipper or closer) to {len(close)}"
     return line + (f": {say.join(p.name for p in close)}" if close else "")
-
-
-def _verdict(share: float) -> str:
-    """How a seller should take an answer that holds in ``share`` of the re-drawn scenarios."""
-    if share >= STABLE_SHARE:
-        return "a solid call"
-    return "fairly stable" if share >= FRAGILE_SHARE else "too close to call"
 
 
 def _what_if(f: _Facts) -> Section | None:
@@ -238,10 +229,8 @@ def _risks(f: _Facts) -> Section:
 def _uncovered(f: _Facts) -> Section:
     """Key people nobody on our team is close to, biggest first: the decision unit, then the others by power."""
     a = f.a
-    entries = sorted(a.uncovered_decision_makers, key=lambda u: (not a.person(u.id).in_dmu and a.person(u.id).power_rank > 3,
-                                                                 a.person(u.id).power_rank))
     rows = []
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(biggest_uncovered(a)):
         person = a.person(entry.id)
         why = [f"{say.ordinal(person.power_rank)} by power",
                "decision unit" if person.in_dmu else (entry.reasons[0] if entry.reasons else "a key person")]
@@ -250,12 +239,9 @@ def _uncovered(f: _Facts) -> Section:
             why.append("never met")
         elif person.closest_member:
             why.append(f"only {person.closest_member.closeness} ({person.closest_member.name})")
+        way = Cell((way_in(a, entry), "red" if not entry.path else None))
         if len(entry.path) >= 3:
-            way = Cell("via " + " → ".join(a.name_of(p) for p in entry.path[:-1]) + f", {say.path_strength(entry.path_strength)}")
-        elif len(entry.path) == 2:
-            way = Cell(f"deepen {a.name_of(entry.path[0])}'s contact")
-        else:
-            way = Cell(("no warm path", "red"))
+            way = Cell("via ") + way
         # The three biggest always; then the rest of the decision unit before other power holders.
         rows.append(Row([f.who(entry.id), Cell(" · ".join(why)), way], KEEP if i < 3 else 8.0 if person.in_dmu else 5.0))
     if not rows:
@@ -339,7 +325,7 @@ def _forecast(f: _Facts) -> Section | None:
         if sign.sign == "zero":
             settles += f"{redrawn}, {spread}"
         else:
-            settles += f"{redrawn}, it stays {sign.sign} in {say.percent(sign.share, 0)} ({spread}): {_verdict(sign.share)}"
+            settles += f"{redrawn}, it stays {sign.sign} in {say.percent(sign.share, 0)} ({spread}): {say.stability(sign.share)}"
     rows = [Row([settles + "."], 5)]
     moves = [m for m in forecast.next_best_moves if m.gain > 0]
     if moves:
@@ -400,7 +386,7 @@ def _confidence(f: _Facts) -> Section | None:
     rows = [Row([Cell(f"Channel strengths and stances are estimates. We re-drew every strength "
                       f"(±{say.percent(noise.strength, 0)}) and stance (±{noise.stance:.2f}, unknown ±{noise.unknown_stance:.2f}) "
                       f"{confidence.samples} times, the same way on every run, and counted how often each answer "
-                      f"holds (below {say.percent(FRAGILE_SHARE, 0)}: treat it as a guess):")], 1.1)]
+                      f"holds (below {say.percent(say.FRAGILE_SHARE, 0)}: treat it as a guess):")], 1.1)]
     holders = confidence.top_power_holders
     if holders:
         rows.append(Row([Cell(f"- Top {len(holders)} power holders stay in the top {len(holders)}: "
@@ -414,7 +400,7 @@ def _confidence(f: _Facts) -> Section | None:
         rows.append(Row([Cell(f"- Top coach {a.name_of(coach.id)} stays first in {say.percent(coach.share, 0)}{others}.")], 0.9))
     sign = confidence.forecast_sign
     if sign and sign.sign != "zero":
-        rows.append(Row([Cell(f"- The forecast stays {sign.sign} in {say.percent(sign.share, 0)}: {_verdict(sign.share)}.")], 0.8))
+        rows.append(Row([Cell(f"- The forecast stays {sign.sign} in {say.percent(sign.share, 0)}: {say.stability(sign.share)}.")], 0.8))
     return Section("How sure we are", rows)
 
 

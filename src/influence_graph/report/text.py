@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..analysis import wording as say
+
+if TYPE_CHECKING:
+    from ..analysis.result import Analysis, UncoveredPerson
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at the start
 # "&" starts a character reference only when one follows ("&lt;", "&#60;"); "R&D" stays as typed.
@@ -61,3 +66,24 @@ def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
             parts.append(re.escape(name) + r"(?!\w)")
     # Not inside a word, nor inside a character reference ("&amp;") when matched in HTML.
     return re.compile(r"(?<![\w&#])(?:" + "|".join(parts) + ")") if parts else None
+
+
+def biggest_uncovered(analysis: Analysis) -> list[UncoveredPerson]:
+    """The key people nobody on our team is close to, biggest first: the decision unit
+    and the three strongest by power, then the others by power."""
+    def size(entry: UncoveredPerson) -> tuple[bool, int]:
+        person = analysis.person(entry.id)
+        return not person.in_dmu and person.power_rank > 3, person.power_rank
+
+    return sorted(analysis.uncovered_decision_makers, key=size)
+
+
+def way_in(analysis: Analysis, entry: UncoveredPerson) -> str:
+    """The best way in to someone nobody of ours is close to: the warm path without them
+    at its end and its strength in words ("Jiang Tao → Li Na, strong"), "deepen Qin Lan's
+    contact" when one of us has met them, or "no warm path"."""
+    if len(entry.path) >= 3:
+        return " → ".join(analysis.name_of(x) for x in entry.path[:-1]) + f", {say.path_strength(entry.path_strength)}"
+    if len(entry.path) == 2:
+        return f"deepen {analysis.name_of(entry.path[0])}'s contact"
+    return "no warm path"
