@@ -20,7 +20,7 @@ GREY = "#5a6577"
 COVERED = CLOSENESS_VALUES["zipper"]
 # Closeness to the fill of a heat-map cell: none, clip, zipper, velcro (light to dark blue).
 CLOSENESS_FILLS = [(0.0, "#ffffff"), (CLOSENESS_VALUES["clip"], "#c6dbef"), (COVERED, "#6baed6"), (1.0, "#2171b5")]
-LABELLED = 10  # the strongest this many, and every key person, are named on the grid
+LABELLED_OTHERS = 4  # besides the decision unit, the strongest this many are named on the grid (when they fit)
 
 
 def closeness_fill(strength: float) -> str:
@@ -52,13 +52,16 @@ def power_stance_grid(a: Analysis, width: float = GRID_WIDTH, height: float = GR
     >>> ">Ann</text>" in picture and "against us" in picture
     True
     """
-    left, right, top, bottom = 30.0, 8.0, 14.0, 26.0
+    left, right, top, bottom = 34.0, 8.0, 14.0, 26.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    strongest = max((p.influence for p in a.people), default=0.0) or 1.0
-    ceiling = strongest * 1.08
+    powers = [p.influence for p in a.people] or [0.0]
+    # From just under the least power to just over the most: everyone spread over the height.
+    floor, ceiling = min(powers) * 0.9, max(powers) * 1.06
+    if ceiling - floor < 1e-9:
+        floor, ceiling = 0.0, (ceiling or 1.0)
 
     def at(stance: float, power: float) -> tuple[float, float]:
-        return left + (stance + 1) / 2 * plot_w, top + plot_h * (1 - power / ceiling)
+        return left + (stance + 1) / 2 * plot_w, top + plot_h * (1 - (power - floor) / (ceiling - floor))
 
     body = [f'<rect width="{svg.num(width)}" height="{svg.num(height)}" fill="#ffffff"/>']
     mid_x = left + plot_w / 2
@@ -80,8 +83,8 @@ def power_stance_grid(a: Analysis, width: float = GRID_WIDTH, height: float = GR
         svg.text(mid_x, height - 3, "stance toward us", FONT, "middle", fill=GREY),
         f'<text x="9" y="{svg.num(top + plot_h / 2)}" font-size="{svg.num(FONT)}" text-anchor="middle" fill="{GREY}" '
         f'transform="rotate(-90 9 {svg.num(top + plot_h / 2)})">real power</text>',
-        svg.text(left - 3, top + FONT, say.percent(ceiling, 0), FONT, "end", fill=GREY),
-        svg.text(left - 3, top + plot_h, "0%", FONT, "end", fill=GREY),
+        svg.text(left - 3, top + FONT, say.percent(ceiling, 1 if ceiling < 0.1 else 0), FONT, "end", fill=GREY),
+        svg.text(left - 3, top + plot_h, say.percent(floor, 1 if floor < 0.1 else 0), FONT, "end", fill=GREY),
     ]
     placer = svg.LabelPlacer(svg.Box(left, top, left + plot_w, top + plot_h))
     for words, x, anchor in (("powerful, against us", left + 3, "start"), ("powerful, for us", left + plot_w - 3, "end")):
@@ -89,7 +92,6 @@ def power_stance_grid(a: Analysis, width: float = GRID_WIDTH, height: float = GR
         x0 = x if anchor == "start" else x - w
         placer.taken.append(svg.Box(x0, top, x0 + w, top + FONT + 3))
     uncovered = {u.id for u in a.uncovered_decision_makers}
-    key = set(a.key_people)
     people = sorted(a.people, key=lambda p: -p.influence)
     spots: dict[str, tuple[float, float, float]] = {}
     for person in people:  # the strongest first: they keep their exact place
@@ -109,12 +111,20 @@ def power_stance_grid(a: Analysis, width: float = GRID_WIDTH, height: float = GR
         else:
             body.append(f'<circle cx="{svg.num(x)}" cy="{svg.num(y)}" r="{svg.num(r)}" fill="{fill}" '
                         f'fill-opacity="0.85" stroke="#6b7280" stroke-width="0.5"/>')
-    named = [p for i, p in enumerate(people) if p.id in key or i < LABELLED]
-    for person in sorted(named, key=lambda p: (not p.in_dmu, -p.influence)):
+    # Named: the decision unit, then the strongest others and confirmed coaches, as many as fit.
+    confirmed = {c.id for c in a.coach_candidates if c.confirmed}
+    others = [p for p in people if not p.in_dmu][:LABELLED_OTHERS]
+    named = [p for p in people if p.in_dmu] + [p for p in people if not p.in_dmu and (p in others or p.id in confirmed)]
+    for person in named:
         x, y, r = spots[person.id]
-        lx, ly, anchor = placer.place(x, y, r, person.name, FONT)
-        body.append(svg.label(lx, ly, person.name, FONT, anchor, fill="#111827",
-                              font_weight="700" if person.in_dmu else "400"))
+        bold = person.in_dmu
+        spot = placer.place(x, y, r, person.name, FONT, bold=bold, far=True)
+        if spot.clash and not person.in_dmu:
+            continue  # a crowded spot: the decision unit is always named, the others when they fit
+        if spot.far:
+            body.append(svg.leader(x, y, r, spot.box))
+        body.append(svg.text(spot.x, spot.y, person.name, FONT, spot.anchor, fill="#111827",
+                             font_weight="700" if bold else "400"))
     return svg.svg_root(width, height, body, "Power × stance: who decides and where they stand", "picture grid")
 
 

@@ -206,7 +206,10 @@ def map_svg(account: Account, result: AnalysisResult | Analysis | Mapping[str, A
     for node in named:
         label = analysis.name_of(node) + (f" {badges[node]}" if node in badges else "")
         size = KEY_LABEL_PT if node in key else LABEL_PT
-        x, y, anchor = placer.place(*at[node], radius[node], label, size)
+        spot = placer.place(*at[node], radius[node], label, size, bold=node in key, far=True)
+        if spot.far:
+            body.append(svg.leader(*at[node], radius[node], spot.box))
+        x, y, anchor = spot.x, spot.y, spot.anchor
         colour = "#111827" if side[node] == g.SIDE_CUSTOMER else TEAM_COLOUR if side[node] == g.SIDE_TEAM else COMPETITOR_COLOUR
         body.append(svg.label(x, y, label, size, anchor, fill=colour, font_weight="700" if node in key else "400"))
     return svg.svg_root(width, height, body, f"Influence map of {account.name}", "picture map")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # The same CJK-capable font stack as the HTML pages and the interactive map.
 FONT_FAMILY = 'system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -82,6 +83,28 @@ def label(x: float, y: float, content: str, size: float, anchor: str, **attrs: s
     return box + text(x, y, content, size, anchor, **attrs)
 
 
+class Spot(NamedTuple):
+    """A label's place: ``x``, ``y`` (the baseline) and ``anchor`` for its ``<text>``;
+    ``clash`` when every spot tried overlaps something; ``far`` when it sits a line away
+    from its dot (draw a leader to it); ``box`` the room it takes."""
+
+    x: float
+    y: float
+    anchor: str
+    clash: bool
+    far: bool
+    box: Box
+
+
+def leader(x: float, y: float, r: float, box: Box) -> str:
+    """A faint line from a dot's edge to the label placed away from it."""
+    tx, ty = min(max(x, box.x0), box.x1), min(max(y, box.y0), box.y1)
+    length = max(((tx - x) ** 2 + (ty - y) ** 2) ** 0.5, 1e-9)
+    sx, sy = x + (tx - x) / length * r, y + (ty - y) / length * r
+    return (f'<line x1="{num(sx)}" y1="{num(sy)}" x2="{num(tx)}" y2="{num(ty)}" stroke="#9aa5b5" '
+            f'stroke-width="0.5"/>')
+
+
 @dataclass(frozen=True)
 class Box:
     x0: float
@@ -109,8 +132,8 @@ class LabelPlacer:
     >>> placer.add_obstacle(50, 50, 3)
     >>> first = placer.place(50, 50, 3, "Zhao Ming", 8)
     >>> second = placer.place(50, 50, 3, "Li Na", 8)
-    >>> first[2], second[2]
-    ('start', 'end')
+    >>> (first.anchor, first.clash), (second.anchor, second.clash)
+    (('start', False), ('end', False))
     """
 
     def __init__(self, area: Box):
@@ -120,24 +143,30 @@ class LabelPlacer:
     def add_obstacle(self, x: float, y: float, r: float) -> None:
         self.taken.append(Box(x - r, y - r, x + r, y + r))
 
-    def place(self, x: float, y: float, r: float, label: str, size: float) -> tuple[float, float, str]:
-        """``(x, y, anchor)`` for a ``<text>`` of ``label`` beside the dot at (x, y) of radius r."""
-        w, h, gap = text_width(label, size), size * 1.15, 2.0
-        options = [  # (text x, baseline y, anchor, box)
-            (x + r + gap, y + h * 0.35, "start", Box(x + r + gap, y - h / 2, x + r + gap + w, y + h / 2)),
-            (x - r - gap, y + h * 0.35, "end", Box(x - r - gap - w, y - h / 2, x - r - gap, y + h / 2)),
-            (x, y - r - gap - h * 0.2, "middle", Box(x - w / 2, y - r - gap - h, x + w / 2, y - r - gap)),
-            (x, y + r + gap + h * 0.8, "middle", Box(x - w / 2, y + r + gap, x + w / 2, y + r + gap + h)),
-            (x + r, y - r - h * 0.2, "start", Box(x + r, y - r - h, x + r + w, y - r)),
-            (x - r, y - r - h * 0.2, "end", Box(x - r - w, y - r - h, x - r, y - r)),
-            (x + r, y + r + h * 0.8, "start", Box(x + r, y + r, x + r + w, y + r + h)),
-            (x - r, y + r + h * 0.8, "end", Box(x - r - w, y + r, x - r, y + r + h)),
-        ]
+    def place(self, x: float, y: float, r: float, label: str, size: float, bold: bool = False,
+              far: bool = False) -> Spot:
+        """Where to put a ``<text>`` of ``label`` beside the dot at (x, y) of radius r (see
+        :class:`Spot`). ``far`` also tries spots a label's height further out."""
+        w, h = text_width(label, size, bold), size * 1.15
+        options = []
+        for gap in (2.0, 2.0 + h) if far else (2.0,):
+            d = r + gap
+            options += [  # (text x, baseline y, anchor, box, far out)
+                (x + d, y + h * 0.35, "start", Box(x + d, y - h / 2, x + d + w, y + h / 2), gap > 2.0),
+                (x - d, y + h * 0.35, "end", Box(x - d - w, y - h / 2, x - d, y + h / 2), gap > 2.0),
+                (x, y - d - h * 0.2, "middle", Box(x - w / 2, y - d - h, x + w / 2, y - d), gap > 2.0),
+                (x, y + d + h * 0.8, "middle", Box(x - w / 2, y + d, x + w / 2, y + d + h), gap > 2.0),
+                (x + d * 0.75, y - d * 0.75 - h * 0.2, "start", Box(x + d * 0.75, y - d * 0.75 - h, x + d * 0.75 + w, y - d * 0.75), gap > 2.0),
+                (x - d * 0.75, y - d * 0.75 - h * 0.2, "end", Box(x - d * 0.75 - w, y - d * 0.75 - h, x - d * 0.75, y - d * 0.75), gap > 2.0),
+                (x + d * 0.75, y + d * 0.75 + h * 0.8, "start", Box(x + d * 0.75, y + d * 0.75, x + d * 0.75 + w, y + d * 0.75 + h), gap > 2.0),
+                (x - d * 0.75, y + d * 0.75 + h * 0.8, "end", Box(x - d * 0.75 - w, y + d * 0.75, x - d * 0.75, y + d * 0.75 + h), gap > 2.0),
+            ]
 
         def cost(option) -> float:
             box = option[3]
             return sum(box.overlap(t) for t in self.taken) + 4 * box.outside(self.area)
 
-        best = min(options, key=cost)  # min keeps the first of equal costs: right of the dot
+        best = min(options, key=cost)  # min keeps the first of equal costs: right of the dot, close
+        clash = cost(best) > 0.5
         self.taken.append(best[3])
-        return best[0], best[1], best[2]
+        return Spot(best[0], best[1], best[2], clash, best[4], best[3])
