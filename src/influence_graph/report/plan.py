@@ -490,6 +490,17 @@ def _dynamics(f: _Facts) -> Section | None:
     return section
 
 
+def _since(review: dict[str, Any] | None) -> Section | None:
+    """"Since the last review", from :func:`influence_graph.report.diff.review_section`:
+    the first section after the summary and the map, when the plan has something to compare with."""
+    if not review:
+        return None
+    blocks: list[Block] = [Para(review["intro"])]
+    for heading, lines in review["parts"]:
+        blocks += [Heading(heading), Bullets(lines)]
+    return Section("since-last-review", review["title"], blocks)
+
+
 SectionBuilder = Callable[[_Facts], "Section | None"]
 
 # The plan's order after page 1 and the map; a builder returns None to leave its section out.
@@ -521,13 +532,15 @@ def _map_legend(a: Analysis) -> list[dict[str, str]]:
     return legend
 
 
-def build_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], include_map: bool = True) -> Plan:
-    """The account plan as data for the templates and the Markdown renderer."""
+def build_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], include_map: bool = True,
+               since: dict[str, Any] | None = None) -> Plan:
+    """The account plan as data for the templates and the Markdown renderer; ``since``
+    adds "Since the last review" (:func:`influence_graph.report.diff.review_section`)."""
     from ..viz.map_svg import map_svg
 
     analysis = as_analysis(result)
     f = _Facts(account, analysis)
-    sections = [s for s in (build(f) for build in SECTION_BUILDERS) if s is not None]
+    sections = [s for s in [_since(since), *(build(f) for build in SECTION_BUILDERS)] if s is not None]
     names = [p.name for p in analysis.people] + [m.name for m in analysis.team] + [c.name for c in analysis.competitors]
     return Plan(
         title=f"Account plan: {analysis.account.name}",
@@ -626,14 +639,15 @@ def render_markdown(plan: Plan, analysis: Analysis) -> str:
 
 
 def render_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], fmt: str = "html",
-                include_map: bool = True) -> str:
+                include_map: bool = True, since: dict[str, Any] | None = None) -> str:
     """The account plan as ``"html"`` (self-contained and printable, the map drawn as a
     vector picture unless ``include_map`` is false) or ``"md"`` (Markdown).
-    ``result`` is an ``AnalysisResult``, its typed ``Analysis`` or its JSON."""
+    ``result`` is an ``AnalysisResult``, its typed ``Analysis`` or its JSON; ``since`` is
+    the "Since the last review" content (:func:`influence_graph.report.diff.review_section`)."""
     if fmt not in ("html", "md"):
         raise InfluenceGraphError(f"unknown report format {fmt!r}; use 'html' or 'md'")
     analysis = as_analysis(result)
-    plan = build_plan(account, analysis, include_map=include_map and fmt == "html")
+    plan = build_plan(account, analysis, include_map=include_map and fmt == "html", since=since)
     return render_html(plan) if fmt == "html" else render_markdown(plan, analysis)
 
 
