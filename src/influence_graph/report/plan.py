@@ -144,8 +144,17 @@ class _Facts:
         return entry.reasons[0] if entry and entry.reasons else "a key person"
 
 
+SLACK = 2  # a rest this short stays in its section: an appendix entry for it would take more room
+
+
 def _split(rows: list, limit: int) -> tuple[list, list]:
-    """The rows a section shows and the rest, for the appendix."""
+    """The rows a section shows and the rest, for the appendix.
+
+    >>> _split(list(range(7)), 5), _split(list(range(8)), 5)
+    (([0, 1, 2, 3, 4, 5, 6], []), ([0, 1, 2, 3, 4], [5, 6, 7]))
+    """
+    if len(rows) <= limit + SLACK:
+        return list(rows), []
     return rows[:limit], rows[limit:]
 
 
@@ -449,7 +458,8 @@ def _follow_ups(f: _Facts) -> Section | None:
     a = f.a
     if not a.follow_ups:
         return None
-    ordered = [x for x in a.follow_ups if x.status != "ok"] + [x for x in a.follow_ups if x.status == "ok"]
+    pending = [x for x in a.follow_ups if x.status != "ok"]
+    steady = [x for x in a.follow_ups if x.status == "ok"]
 
     def line(x) -> str:
         touches = say.count(x.touches, "touch", "touches")
@@ -457,11 +467,14 @@ def _follow_ups(f: _Facts) -> Section | None:
         step = f"; next: {x.next_step}" if x.next_step else ""
         return f"{a.name_of(x.id)} — {x.status}: {touches}{last}{step}"
 
-    steady = sum(x.status == "ok" for x in a.follow_ups)
+    items = [line(x) for x in pending]
+    if steady:
+        items.append("On the rhythm: " + say.join(f"{a.name_of(x.id)} ({say.count(x.touches, 'touch', 'touches')}, "
+                                                   f"{x.days_since} days ago)" for x in steady) + ".")
     section = Section("follow-ups", "Follow-ups")
-    section.appendix = [Para(f"{steady} of {len(a.follow_ups)} key people are on the 2–3 week rhythm (deals this size "
-                             "close after the 4th to 11th follow-up); overdue is more than 21 days, due 14 to 21."),
-                        Bullets([line(x) for x in ordered], compact=True)]
+    section.appendix = [Para(f"{len(steady)} of {len(a.follow_ups)} key people are on the 2–3 week rhythm (deals this "
+                             "size close after the 4th to 11th follow-up); overdue is more than 21 days, due 14 to 21."),
+                        Bullets(items, compact=True)]
     return section
 
 
