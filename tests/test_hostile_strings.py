@@ -195,7 +195,7 @@ def test_the_terminal_briefing_shows_every_payload_as_plain_text(hostile):
         assert "".join(payload(field).split()) in text, field
 
 
-CONTROL = "\x1b]0;pwned\x07\x1b[2J\r\x9b31m\x00\x08"
+CONTROL = "\x1b]0;pwned\x07\x1b[2J\r\x9b31m\x00\x08\u202eevil\u2066\u2028"
 
 
 def test_control_characters_in_any_field_reach_no_output():
@@ -222,6 +222,6 @@ def test_control_characters_in_any_field_reach_no_output():
         "report.md": ig.account_plan(account, result, fmt="md"),
     }
     for name, text in outputs.items():
-        found = re.findall(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+        found = re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]", text)
         assert not found, f"{name}: {found[:5]}"
         assert "AcmeName" not in text.replace(" ", "") or "Acme" in text  # the text around them stays

@@ -26,7 +26,6 @@ from ..analysis.result import Analysis, AnalysisResult, as_analysis
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError
 from .pictures import closeness_fill, coverage_heatmap, power_stance_grid
 from .summary import ACT_FIRST, ALWAYS_SHOWN_RISKS
-from .text import clean as _clean
 from .text import biggest_uncovered, md_text, name_pattern, way_in
 
 COVERED = CLOSENESS_VALUES["zipper"]
@@ -578,7 +577,7 @@ def _finalize(value: Any) -> Any:
     """Every value a template prints: no control character reaches the page (pictures are
     drawn clean already)."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _clean(value)
+        return say.clean(value)
     return value
 
 
@@ -592,7 +591,7 @@ def _names_filter(pattern: re.Pattern[str] | None) -> Callable[[Any], Markup]:
     """A filter that escapes text and keeps every name in it on one line."""
 
     def keep_names(text: Any) -> Markup:
-        escaped = str(escape(_clean(str(text))))
+        escaped = str(escape(say.clean(str(text))))
         if pattern is None:
             return Markup(escaped)
         # The pattern is matched on the escaped text with escaped names: only whole names are wrapped.

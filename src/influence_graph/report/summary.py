@@ -28,7 +28,7 @@ from typing import Any
 from ..analysis import wording as say
 from ..analysis.result import Analysis, AnalysisResult, PersonRow, as_analysis
 from ..model import CLOSENESS_VALUES
-from .text import biggest_uncovered, clean, md_text, name_pattern, way_in
+from .text import biggest_uncovered, md_text, name_pattern, way_in
 
 BUDGET = 60  # lines of the default briefing, at the terminal's width
 MIN_WIDTH, MAX_WIDTH = 60, 120  # beyond 120 columns lines get too long to read
@@ -447,7 +447,7 @@ _TRAILING_SPACE = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
 
 def _clean(text: str) -> str:
     """User text for the terminal or Markdown: no control character, and no stand-in glue."""
-    return clean(text).replace(_GLUE, " ")
+    return say.clean(text).replace(_GLUE, " ")
 
 
 class _Terminal:

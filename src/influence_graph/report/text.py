@@ -17,20 +17,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at 
 _MD_REFERENCE = re.compile(r"&(?=#?\w+;)")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """User text for a terminal, Markdown or HTML: control characters (escape
-    sequences, carriage returns, bells, newlines) become spaces, so none reaches the
-    reader raw.
-
-    >>> clean("Zhao\\x1b[31m Ming\\r\\n")
-    'Zhao [31m Ming  '
-    """
-    return _CONTROL.sub(" ", text)
-
-
 def md_text(text: Any) -> str:
     """Text that Markdown shows as typed, on one line, with no control character: markup characters escaped
     (``|`` cannot end a table cell), newlines become spaces, and ``<`` written as
@@ -42,7 +28,7 @@ def md_text(text: Any) -> str:
     >>> print(md_text("# not a heading"))
     \\# not a heading
     """
-    text = _MD_REFERENCE.sub("&amp;", " ".join(clean(str(text)).split()))
+    text = _MD_REFERENCE.sub("&amp;", " ".join(say.clean(str(text)).split()))
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 

@@ -7,18 +7,16 @@ Every picture is drawn in points: its ``viewBox`` is its printed size in pt, so 
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ..analysis.wording import clean
+
 # The same CJK-capable font stack as the HTML pages and the interactive map.
 FONT_FAMILY = 'system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 MIN_FONT_PT = 8.0  # nothing printed smaller than this
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def esc(text: object) -> str:
@@ -28,7 +26,7 @@ def esc(text: object) -> str:
     >>> esc('<b a="1">&\\x1b')
     '&lt;b a=&quot;1&quot;&gt;&amp; '
     """
-    return html.escape(_CONTROL.sub(" ", str(text)), quote=True)
+    return html.escape(clean(str(text)), quote=True)
 
 
 def num(value: float) -> str:
