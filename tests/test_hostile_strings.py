@@ -11,6 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import influence_graph as ig
+from influence_graph.report.summary import render_markdown, render_text
 from test_map import browser_dom, page_data
 
 AS_OF = "2026-11-20"
@@ -109,8 +110,11 @@ def outputs(hostile) -> dict[str, str]:
               if hasattr(getattr(result, name), "_repr_html_")]
     page = network.generate_html()
     data = page_data(page)
+    briefing_md = render_markdown(result, full=True)
     return {
         "map": page,
+        "briefing.md": briefing_md,
+        "briefing.md as html": MarkdownIt("commonmark").enable("table").render(briefing_md),
         # tooltips travel as JSON (no "<" at all) and become markup in the browser
         "map tooltips": "\n".join(item.get("title", "") for item in data["nodes"] + data["edges"]),
         "report.html": report,
@@ -129,7 +133,7 @@ def test_every_free_text_field_carries_a_payload():
 
 
 @pytest.mark.parametrize("name", ["map", "map tooltips", "report.html", "report.md", "report.md as html", "iframe pages",
-                                  "reprs", "actions table"])
+                                  "reprs", "actions table", "briefing.md", "briefing.md as html"])
 def test_no_payload_reaches_any_output_as_markup(outputs, name):
     text = outputs[name]
     for raw in PAYLOADS:
@@ -180,3 +184,44 @@ def test_nothing_runs_in_a_browser(outputs, tmp_path):
         if name == "map":  # the page did run: vis-network drew every node
             drawn = re.search(r'data-drawn="(\d*)"', dom).group(1)
             assert drawn == str(len(page_data(text)["nodes"]))
+
+
+def test_the_terminal_briefing_shows_every_payload_as_plain_text(hostile):
+    """A terminal does not run markup: the briefing shows the strings as typed (rich's own
+    markup in them is not interpreted either), whole."""
+    _, result = hostile
+    text = "".join(render_text(result, width=120, full=True).split())  # (a word longer than a line is folded)
+    for field in ("account.name", "person.name", "team.name", "opportunity.name"):
+        assert "".join(payload(field).split()) in text, field
+
+
+CONTROL = "\x1b]0;pwned\x07\x1b[2J\r\x9b31m\x00\x08\u202eevil\u2066\u2028"
+
+
+def test_control_characters_in_any_field_reach_no_output():
+    """Escape sequences, bells, carriage returns and C1 controls in every free-text field:
+    none reaches the terminal, the Markdown, the plan or its pictures."""
+    def poison(value):
+        if isinstance(value, str) and value.startswith('"\'><img'):
+            return "Acme" + CONTROL + "Name"
+        if isinstance(value, dict):
+            return {k: poison(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [poison(v) for v in value]
+        return value
+
+    data = poison(hostile_data())
+    data["people"][0]["contact"] = {"email": "x"}  # (a key cannot hold a control character; the loader refuses it)
+    account = ig.parse_account(data)
+    result = ig.analyze(account, as_of=AS_OF)
+    outputs = {
+        "briefing": render_text(result, width=100, full=True),
+        "briefing, styled": re.sub(r"\x1b\[[0-9;]*m", "", render_text(result, width=100, color=True, full=True)),
+        "briefing.md": render_markdown(result, full=True),
+        "report.html": ig.account_plan(account, result, fmt="html"),
+        "report.md": ig.account_plan(account, result, fmt="md"),
+    }
+    for name, text in outputs.items():
+        found = re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]", text)
+        assert not found, f"{name}: {found[:5]}"
+        assert "AcmeName" not in text.replace(" ", "") or "Acme" in text  # the text around them stays

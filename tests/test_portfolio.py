@@ -102,7 +102,7 @@ def test_the_portfolio_table_holds_each_accounts_headlines(store, written):
     assert (empty["opportunity"], empty["forecast_support"], empty["decision_unit"]) == ("", "", "0")
     # Printed and in portfolio.md: the same accounts, one table row each
     assert run.stdout.startswith(f"Portfolio — 4 accounts analyzed as of {AS_OF}, 1 failed")
-    assert "Huaxin Automotive" in run.stdout and "no decision unit" in run.stdout
+    assert "Huaxin" in run.stdout and "no decision unit" in run.stdout  # (the table wraps to the width)
     shown = ", ".join(names[i] for i in uncovered[:3])
     markdown = (out / "portfolio.md").read_text(encoding="utf-8")
     assert (f"| Huaxin Automotive | 2027 Telematics Platform | {huaxin['forecast']['support']:+.2f} | "

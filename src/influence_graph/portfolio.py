@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import InfluenceGraphError, atomic_write_text
-from .report.summary import Section, sections_markdown, sections_text
-from .report.text import stance_text
+from .analysis.wording import clean
+from .report.text import md_text
 from .stores import open_store
 from .stores.base import Store
 
@@ -46,6 +46,7 @@ PORTFOLIO_CSV = "portfolio.csv"
 PORTFOLIO_MARKDOWN = "portfolio.md"
 NAMES_SHOWN = 3  # uncovered decision makers named in a table cell; the rest counted
 COLUMNS = ["Account", "Opportunity", "Forecast support", "Tier", "Uncovered decision makers", "Top risk"]
+_COLUMN_SHARES = [4, 3, None, None, 4, 6]  # of a terminal's width (None: as wide as its text)
 CSV_COLUMNS = [
     "account_id", "account", "opportunity", "close_date", "forecast_support", "tier",
     "decision_unit", "uncovered_decision_makers", "uncovered_names", "top_risk", "analysis_file", "error",
@@ -84,7 +85,7 @@ class PortfolioRow:
         return [
             self.name or self.account_id,
             self.opportunity or "—",
-            stance_text(self.support),
+            "n/a" if self.support is None else f"{self.support:+.2f}",
             self.tier or "—",
             self._uncovered_text(),
             self.top_risk or "none",
@@ -193,20 +194,39 @@ class Portfolio:
         note = f", {failed} failed" if failed else ""
         return f"Portfolio — {done} account{'s' if done != 1 else ''} analyzed as of {self.as_of.isoformat()}{note}"
 
-    def sections(self, failures: bool = True) -> list[Section]:
-        """The accounts table, then (with ``failures``) the accounts that could not be analyzed."""
-        sections = [Section("Accounts", columns=COLUMNS, rows=[r.cells() for r in self.rows if r.ok])]
-        if failures and self.failures:
-            sections.append(Section("Could not analyze", lines=[f"{r.account_id}: {r.error}" for r in self.failures]))
-        return sections
+    def _failure_lines(self) -> list[str]:
+        return [f"{row.account_id}: {row.error}" for row in self.failures]
 
     def to_text(self, width: int = 110, failures: bool = True) -> str:
-        """The portfolio as terminal text (a rich table)."""
-        return sections_text(self.title(), self.sections(failures), width=width)
+        """The portfolio as terminal text: a table (rich), then (with ``failures``) the
+        accounts that could not be analyzed. No control character of a name reaches the terminal."""
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, no_color=True, highlight=False, emoji=False)
+        console.print(Text(self.title()))
+        table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="", expand=True)
+        for column, share in zip(COLUMNS, _COLUMN_SHARES):
+            table.add_column(column, overflow="fold", ratio=share, no_wrap=share is None)
+        for row in self.rows:
+            if row.ok:
+                table.add_row(*(Text(clean(cell)) for cell in row.cells()))
+        console.print(table)
+        if failures and self.failures:
+            console.print(Text("\nCould not analyze"))
+            for line in self._failure_lines():
+                console.print(Text(clean(line)))
+        return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
     def to_markdown(self, failures: bool = True) -> str:
-        """The portfolio as Markdown: what ``portfolio.md`` holds."""
-        return sections_markdown(self.title(), self.sections(failures))
+        """The portfolio as Markdown (what ``portfolio.md`` holds): every cell escaped."""
+        out = [f"# {md_text(self.title())}", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        out += ["| " + " | ".join(md_text(cell) for cell in row.cells()) + " |" for row in self.rows if row.ok]
+        if failures and self.failures:
+            out += ["", "## Could not analyze", ""] + [f"- {md_text(line)}" for line in self._failure_lines()]
+        return "\n".join(out) + "\n"
 
     def to_csv(self) -> str:
         buffer = io.StringIO()

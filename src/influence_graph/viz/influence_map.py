@@ -28,6 +28,7 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,7 @@ from ..model import Account, Person, atomic_write_text
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
 
-__all__ = ["InfluenceMap", "influence_map", "layout", "push_apart", "script_json", "stance_bucket"]
+__all__ = ["InfluenceMap", "MapLayout", "influence_map", "layout", "map_layout", "push_apart", "script_json", "stance_bucket"]
 
 STANCE_COLOURS = {
     "champion": "#1a9850",
@@ -688,6 +689,39 @@ def _disc_links(relations: list[dict[str, Any]], discs: dict[str, tuple[float, f
     return links
 
 
+@dataclass(frozen=True)
+class MapLayout:
+    """Where the map puts everything: ``positions[node] = (x, y)``, ``discs[group] =
+    (x, y, radius)`` with ``group_names``, node radii ``sizes`` (map pixels), and the
+    whole-account graph with its ``levels``. The interactive map and the printed
+    one (:mod:`influence_graph.viz.map_svg`) draw the same layout."""
+
+    whole: nx.MultiDiGraph
+    levels: dict[str, int]
+    positions: dict[str, tuple[float, float]]
+    discs: dict[str, tuple[float, float, float]]
+    group_names: dict[str, str]
+    group_of: dict[str, str]
+    sizes: dict[str, float]
+
+
+def map_layout(account: Account, result: AnalysisResult | Mapping[str, Any]) -> MapLayout:
+    """The map's layout of ``account`` styled by its analysis (deterministic)."""
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    return _map_layout(account, _Context(account, data))
+
+
+def _map_layout(account: Account, ctx: _Context) -> MapLayout:
+    whole = g.account_graph(account)
+    levels = account.levels()
+    group_of, group_names = _groups(account)
+    seniority = {node: (levels.get(node, 6), -ctx.people.get(node, {}).get("influence", 0.0), i)
+                 for i, node in enumerate(whole)}
+    sizes = _sizes(account, ctx)
+    positions, discs = layout(whole, group_of, seniority, sizes)
+    return MapLayout(whole, levels, positions, discs, group_names, group_of, sizes)
+
+
 def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) -> InfluenceMap:
     """The interactive influence map of ``account`` styled by its analysis
     (an ``AnalysisResult`` or its ``to_dict()``). Deterministic: the same input
@@ -704,13 +738,9 @@ def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) 
     """
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     ctx = _Context(account, data)
-    whole = g.account_graph(account)
-    levels = account.levels()
-    group_of, group_names = _groups(account)
-    seniority = {node: (levels.get(node, 6), -ctx.people.get(node, {}).get("influence", 0.0), i)
-                 for i, node in enumerate(whole)}
-    sizes = _sizes(account, ctx)
-    positions, discs = layout(whole, group_of, seniority, sizes)
+    placed = _map_layout(account, ctx)
+    whole, levels, sizes, positions, discs = placed.whole, placed.levels, placed.sizes, placed.positions, placed.discs
+    group_names = placed.group_names
 
     subtitle = [account.opportunity.name] if account.opportunity else []
     subtitle += [f"{len(account.people)} people", f"decision unit of {len(account.decision_unit)}"]
