@@ -90,3 +90,38 @@ def ordinal(n: int) -> str:
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``1 decision maker``, ``3 decision makers``; ``plural`` for irregular nouns."""
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+CLOSENESS_MEANINGS = {"clip": "transactional", "zipper": "familiar", "velcro": "tight"}
+
+
+def closeness_explained(strength: float) -> str:
+    """A relationship's closeness with what it means: ``velcro (tight)``; other numbers as a word.
+
+    >>> closeness_explained(1.0), closeness_explained(1 / 3), closeness_explained(0.5)
+    ('velcro (tight)', 'clip (transactional)', 'moderate')
+    """
+    word = closeness(strength)
+    return f"{word} ({CLOSENESS_MEANINGS[word]})" if word in CLOSENESS_MEANINGS else strength_word(strength)
+
+
+def strength_word(strength: float) -> str:
+    """A strength in (0, 1] as a word: ``strong`` (≥ 0.7), ``moderate`` (≥ 0.4), ``weak``.
+
+    >>> strength_word(0.8), strength_word(0.5), strength_word(0.2)
+    ('strong', 'moderate', 'weak')
+    """
+    return "strong" if strength >= 0.7 else "moderate" if strength >= 0.4 else "weak"
+
+
+def top_share(rank: int, total: int) -> str:
+    """Where rank ``rank`` of ``total`` stands, in words a seller reads at a glance.
+
+    >>> top_share(1, 35), top_share(3, 35), top_share(8, 35), top_share(20, 35)
+    ('top 5 %', 'top 10 %', 'top quarter', 'bottom half')
+    """
+    share = rank / max(total, 1)
+    for limit, words in ((0.05, "top 5 %"), (0.10, "top 10 %"), (0.25, "top quarter"), (0.5, "top half")):
+        if share <= limit:
+            return words
+    return "bottom half"
