@@ -194,6 +194,7 @@ class InfluenceMap(Network):
         self.paths: dict[str, dict[str, Any]] = {}  # warm path to each uncovered decision maker
         self.departments: list[dict[str, str]] = []  # for the filter
         self.search_names: list[str] = []
+        self.key_people: list[str] = []  # whose names stay legible, most powerful first
         self.edge_styles: dict[str, dict[str, Any]] = _edge_styles(0.85)
         self._node_index: set[str] = set()
 
@@ -227,6 +228,9 @@ class InfluenceMap(Network):
             "links": self.box_links,
             "paths": self.paths,
             "keyPixels": KEY_PIXELS,
+            "keyFont": lay.KEY_FONT,
+            "keyPeople": self.key_people,
+            "large": len(self.nodes) > LARGE_MAP,
             "pathColour": PATH_COLOUR,
             "coachGlow": COACH_GLOW,
         }
@@ -306,6 +310,7 @@ def _from_scene(view: Scene) -> InfluenceMap:
     net.paths = view.paths
     net.departments = view.departments
     net.search_names = [n.name for n in view.nodes if n.side != g.SIDE_COMPETITOR]
+    net.key_people = view.key_people
     return net
 
 

@@ -139,7 +139,7 @@ def _row_width(row: list[int], sizes: Sequence[tuple[float, float]]) -> float:
 def _shelves(sizes: Sequence[tuple[float, float]], aspect: float) -> list[tuple[float, float]]:
     """Top-left corners for boxes of ``sizes`` (w, h), in rows (each centred) of
     the width that lets the whole appear largest on a screen ``aspect`` times as
-    wide as high: a few row widths are tried, the best kept."""
+    wide as high: row widths around the square root of the area are tried, the best kept."""
     widths = [w for w, _ in sizes]
     narrowest, widest = max(widths), sum(widths) + BOX_GAP * (len(widths) - 1)
 
@@ -152,7 +152,8 @@ def _shelves(sizes: Sequence[tuple[float, float]], aspect: float) -> list[tuple[
         width, height = extent(rows)
         return max(width / aspect, height)
 
-    tries = [narrowest + (widest - narrowest) * (k / 24) ** 2 for k in range(25)]
+    guess = math.sqrt(sum((w + BOX_GAP) * (h + BOX_GAP) for w, h in sizes) * aspect)
+    tries = sorted({min(widest, max(narrowest, guess * (0.5 + k / 20))) for k in range(31)} | {narrowest, widest})
     rows = min((_shelf_rows(widths, limit) for limit in tries), key=shrink)
     total, _ = extent(rows)
     corners: list[tuple[float, float]] = [(0.0, 0.0)] * len(sizes)

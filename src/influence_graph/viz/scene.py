@@ -70,6 +70,7 @@ class Scene:
     box_links: list[dict[str, Any]]  # alliances and rivalries between departments
     paths: dict[str, dict[str, Any]]  # uncovered decision maker → {ids, words}
     departments: list[dict[str, str]]
+    key_people: list[str]  # whose names stay legible when zoomed out, most powerful first
 
 
 _e = functools.partial(html.escape, quote=True)
@@ -416,4 +417,5 @@ def scene(account: Account, result: AnalysisResult | Mapping[str, Any]) -> Scene
         box_links=_box_links(facts.relations, boxes),
         paths=_paths(facts),
         departments=[{"id": d.id, "name": d.name or d.id} for d in account.departments],
+        key_people=[n.id for n in sorted(nodes, key=lambda n: facts.rank.get(n.id, 0)) if n.key],
     )
