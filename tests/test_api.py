@@ -36,7 +36,7 @@ def test_public_api_is_pinned():
     assert sorted(ig.__all__) == sorted([
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
         "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
-        "account_plan", "action_items", "analyze", "dump_account", "influence_map",
+        "account_plan", "analyze", "dump_account", "influence_map",
         "load", "load_account", "open_store", "parse_account", "save_account",
     ])
     for name in ig.__all__:
@@ -53,7 +53,6 @@ SIGNATURES = {
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
-    "action_items": [("account", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
     "save": [("account", EMPTY), ("force", False)],
@@ -118,7 +117,7 @@ def test_analyze_tables_are_readable_dataframes(result, account):
     assert str(follow_ups["days_since"].dtype) == "Int64" and follow_ups["days_since"].isna().any()
     assert follow_ups["days_since"].dropna().tolist() == [f["days_since"] for f in result.to_dict()["follow_ups"]
                                                            if f["days_since"] is not None]
-    assert isinstance(result.relationship_depth, dict)
+    assert result.relationship_depth.tier in ("ordinary", "partner", "strategic")
     assert isinstance(result.power_ranking, list)
 
 
@@ -178,12 +177,12 @@ def test_influence_map_analyzes_when_no_result_is_given(account, result):
     assert ig.influence_map(account).generate_html() == ig.influence_map(account, ig.analyze(account)).generate_html()
 
 
-def test_account_plan_and_action_items(tmp_path, account, result):
+def test_account_plan_and_the_action_list(tmp_path, account, result):
     text = ig.account_plan(account, result, fmt="md", path=tmp_path / "plan.md")
     assert (tmp_path / "plan.md").read_text(encoding="utf-8") == text
     assert text.startswith("# Account plan: Huaxin Automotive")
-    items = ig.action_items(account, result)
-    assert items and pd.DataFrame(items)[["member", "person", "action", "by", "why"]].notna().all().all()
+    actions = result.actions
+    assert len(actions) and actions[["person", "owner", "what", "by", "why", "worth"]].notna().all().all()
 
 
 def test_open_store_round_trip_and_load_by_id(tmp_path, account):

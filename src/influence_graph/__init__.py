@@ -53,7 +53,6 @@ __all__ = [
     "StoreError",
     "__version__",
     "account_plan",
-    "action_items",
     "analyze",
     "dump_account",
     "influence_map",
@@ -145,14 +144,6 @@ def account_plan(
 
         atomic_write_text(path, text)
     return text
-
-
-def action_items(account: Account | str | _os.PathLike[str], result: AnalysisResult | None = None) -> list[dict]:
-    """The bid team's action list: who on our team, whom, what, by when and why."""
-    from .report import action_items as _action_items
-
-    account = _account(account)
-    return _action_items(account, result if result is not None else analyze(account))
 
 
 def __getattr__(name: str) -> Any:

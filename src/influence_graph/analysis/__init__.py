@@ -11,19 +11,29 @@ from typing import Any
 
 from .. import graph as g
 from ..model import Account, InfluenceGraphError
+from . import wording
+from ._shared import team_members
+from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
 from .confidence import confidence as answer_stability
-from .coverage import coverage_by_person, relationship_depth, uncovered_decision_makers
+from .coverage import (
+    EXECUTIVE_LEVEL,
+    closest_members,
+    coverage_by_person,
+    is_executive,
+    relationship_depth,
+    uncovered_decision_makers,
+)
 from .factions import department_relations, factions
 from .followups import follow_ups
 from .forecast import forecast
 from .power import brokerage, classify_power, formal_position, influence, power_ranking
-from .result import AnalysisResult
+from .result import Analysis, AnalysisResult, result_json_schema
 from .risks import risks
 from .whatif import apply_assumptions, compare, describe_assumptions
 
-__all__ = ["analyze", "AnalysisResult", "key_people", "TOP_POWER_HOLDERS"]
+__all__ = ["analyze", "account_lead", "Analysis", "AnalysisResult", "key_people", "result_json_schema", "TOP_POWER_HOLDERS"]
 
 # Top power holders count as key people beside the DMU (coverage, follow-ups).
 TOP_POWER_HOLDERS = 5
@@ -55,30 +65,92 @@ def _stance_out(stance: Any) -> Any:
     return stance if isinstance(stance, (int, float)) else str(stance)
 
 
-def _people_rows(whole, power, broker, formal, categories, coach_scores, coverage) -> list[dict[str, Any]]:
+def _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest) -> list[dict[str, Any]]:
     """One row per customer person, in file order: the ``people`` key of the JSON."""
+    place = {pid: i for i, pid in enumerate(ranking, start=1)}
+    key_set = set(key)
     rows = []
     for pid in g.customer_people(whole):
         node = whole.nodes[pid]
+        member = closest.get(pid)
         rows.append(
             {
                 "id": pid,
                 "name": node[g.NAME],
                 "title": node[g.TITLE],
+                "label": wording.label(whole, pid),
                 "department": node[g.DEPARTMENT],
                 "level": node[g.LEVEL],
                 "roles": node[g.ROLES],
                 "in_dmu": node[g.IN_DMU],
+                "key": pid in key_set,
                 "influence": round(power[pid], 6),
                 "brokerage": round(broker[pid], 6),
                 "formal": round(formal[pid], 6),
                 "category": categories[pid][0],
+                "power_rank": place[pid],
                 "coach_score": round(coach_scores.get(pid, 0.0), 6),
                 "coverage": round(coverage.get(pid, 0.0), 6),
+                "closest_member": None if member is None else {
+                    "id": member[0], "name": wording.name(whole, member[0]),
+                    "strength": round(member[1], 6), "closeness": wording.closeness(member[1]),
+                },
                 "stance": _stance_out(node[g.STANCE]),
+                "stance_value": node[g.STANCE_VALUE],
+                "stance_known": node[g.STANCE_KNOWN],
+                "stance_word": wording.stance(whole, pid),
             }
         )
     return rows
+
+
+def account_lead(account: Account) -> str | None:
+    """Our account lead: the key account manager by role or title, else the first team member.
+
+    >>> from influence_graph.model import parse_account
+    >>> lead = lambda team: account_lead(parse_account({"account": {"id": "x", "name": "X"}, "team": team}))
+    >>> lead([{"id": "se", "name": "S", "role": "solution_engineer"}, {"id": "k", "name": "K", "role": "key_account_manager"}])
+    'k'
+    >>> lead([{"id": "se", "name": "S"}]), lead([])
+    ('se', None)
+    """
+    for member in account.team:
+        words = f"{member.role or ''} {member.title or ''}".lower().replace("_", " ")
+        if "key account" in words or "kam" in words.split():
+            return member.id
+    return account.team[0].id if account.team else None
+
+
+def _usual_owners(account: Account, whole, closest: dict[str, tuple[str, float]], today: dt.date) -> dict[str, str | None]:
+    """Who on our team acts on each customer person: the closest member, else whoever
+    touched them last, else one of our executives for a customer executive, else our lead."""
+    toucher: dict[str, str] = {}
+    for touch in sorted((t for t in account.touches if t.date <= today and t.member), key=lambda t: t.date):
+        for pid in touch.people:
+            toucher[pid] = touch.member  # type: ignore[assignment]
+    executives = [m for m in team_members(whole) if is_executive(whole, m)]
+    lead = account_lead(account)
+    owners = {}
+    for pid in g.customer_people(whole):
+        senior = whole.nodes[pid][g.LEVEL] <= EXECUTIVE_LEVEL
+        fallback = executives[0] if senior and executives else lead
+        owners[pid] = closest[pid][0] if pid in closest else toucher.get(pid, fallback)
+    return owners
+
+
+def _opportunity(account: Account, today: dt.date) -> dict[str, Any] | None:
+    opportunity = account.opportunity
+    if opportunity is None:
+        return None
+    close = opportunity.close_date
+    return {
+        "name": opportunity.name,
+        "value": opportunity.value,
+        "currency": opportunity.currency,
+        "stage": opportunity.stage,
+        "close_date": close,
+        "days_to_close": (close - today).days if close else None,
+    }
 
 
 def analyze(
@@ -99,7 +171,7 @@ def analyze(
         assumed = analyze(apply_assumptions(account, assume), as_of, confidence=confidence).to_dict()
         assumed["assumptions"] = describe_assumptions(account, assume)
         assumed["changes"] = compare(baseline, assumed)
-        return AnalysisResult(assumed)
+        return AnalysisResult(Analysis.model_validate(assumed))
     today = _as_date(as_of)
     whole = g.account_graph(account)
     deference = g.deference_graph(whole)
@@ -119,12 +191,18 @@ def analyze(
     followups = follow_ups(account, key, today)
     risk_list = risks(whole, power, coverage, dmu, ranking)
 
-    people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage)
+    closest = closest_members(whole)
+    people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)
+    prediction = forecast(deference, power, dmu)
+    lead = account_lead(account)
     data = {
         "account": {"id": account.id, "name": account.name},
-        "as_of": today.isoformat(),
+        "as_of": today,
+        "opportunity": _opportunity(account, today),
         "decision_unit": dmu,
         "departments": [{"id": d.id, "name": d.name or d.id} for d in account.departments],
+        "team": [{"id": m.id, "name": m.name, "role": m.role, "title": m.title, "lead": m.id == lead} for m in account.team],
+        "competitors": [{"id": c.id, "name": c.name} for c in account.competitors],
         "people": people,
         "power_ranking": ranking,
         "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking if categories[pid][0] == "hidden_power"],
@@ -137,8 +215,24 @@ def analyze(
         "relationship_depth": depth,
         "follow_ups": followups,
         "risks": risk_list,
-        "forecast": forecast(deference, power, dmu),
+        "forecast": prediction,
+        "key_people": key,
+        "actions": action_list(
+            {row["id"]: row for row in people},
+            today=today,
+            close_date=account.opportunity.close_date if account.opportunity else None,
+            dmu=dmu,
+            key=key,
+            ranking=ranking,
+            uncovered=uncovered,
+            follow_ups=followups,
+            coaches=coaches,
+            risks=risk_list,
+            moves=prediction["next_best_moves"],
+            names={n: wording.name(whole, n) for n in whole},
+            owners=_usual_owners(account, whole, closest, today),
+        ),
     }
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_scores, dmu, top=TOP_POWER_HOLDERS)
-    return AnalysisResult(data)
+    return AnalysisResult(Analysis.model_validate(data))

@@ -46,6 +46,30 @@ def coverage_by_person(graph: nx.MultiDiGraph) -> dict[str, float]:
     return {pid: strongest(ties.get(pid, {}))[1] for pid in g.customer_people(graph)}
 
 
+def closest_members(graph: nx.MultiDiGraph) -> dict[str, tuple[str, float]]:
+    """Each customer person's closest member of our team and that relationship's
+    strength (the first member in team order on equal strength); people nobody knows are left out.
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "people": [{"id": "p", "name": "P"}, {"id": "q", "name": "Q"}],
+    ...     "team": [{"id": "m", "name": "M"}, {"id": "n", "name": "N"}],
+    ...     "relationships": [{"member": "n", "person": "p", "strength": 0.8},
+    ...                       {"member": "m", "person": "p", "strength": 0.8}]})
+    >>> closest_members(g.account_graph(a))
+    {'p': ('m', 0.8)}
+    """
+    ties = team_ties(graph)
+    order = {m: i for i, m in enumerate(team_members(graph))}
+    closest = {}
+    for pid in g.customer_people(graph):
+        known = ties.get(pid)
+        if known:
+            member = min(known, key=lambda m: (-known[m], order[m]))
+            closest[pid] = (member, known[member])
+    return closest
+
+
 def warm_paths(warm: nx.DiGraph, sources: Iterable[str], targets: Iterable[str]) -> dict[str, list[str]]:
     """Best path from any source to each reachable target: the largest product of strengths.
 

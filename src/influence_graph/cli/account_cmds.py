@@ -72,8 +72,15 @@ def validate(source: str, store: str | None) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the account file (for editors)."""
+@click.option("--result", "of_result", is_flag=True,
+              help="The schema of the analysis result (`ig analyze --format json`) instead of the account file.")
+def schema(of_result: bool) -> None:
+    """Print the JSON Schema of the account file (for editors), or of the analysis result."""
+    if of_result:
+        from ..analysis.result import result_json_schema
+
+        click.echo(json.dumps(result_json_schema(), indent=2, ensure_ascii=False))
+        return
     click.echo(json.dumps(account_json_schema(), indent=2))
 
 
