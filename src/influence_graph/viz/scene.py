@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import graph as g
 from ..analysis.wording import closeness_explained, join, strength_word, top_share
+from ..analysis.result import Analysis, DepartmentRelationRow, PersonRow, as_analysis
 from ..model import Account, Person
 from . import layout as lay
 from .style import BADGES, STANCE_COLOURS, stance_bucket
@@ -26,6 +27,7 @@ __all__ = ["Line", "Node", "Scene", "scene"]
 
 MIN_SIZE, MAX_SIZE, SIDE_NODE_SIZE = 10.0, 36.0, 16.0
 LEGIBLE_KEY_PEOPLE = 40  # at most this many names are kept legible when zoomed out
+BEST_COACHES, BEST_COACH_SCORE = 3, 0.4  # the candidates marked ◇: at most three, each with a good score
 
 
 @dataclass
@@ -85,58 +87,51 @@ def _reason_list(heading: str, reasons: Iterable[str]) -> str:
     return f'<div class="ig-why">{_e(heading)}</div><ul>{items}</ul>' if items else ""
 
 
-def _as_list(reasons: Any) -> list[str]:
-    if reasons is None:
-        return []
-    return [reasons] if isinstance(reasons, str) else [str(r) for r in reasons]
-
-
 def _stance(person: Person) -> str | float:
     """The stance as given: a label, or a number."""
     return person.stance.value if hasattr(person.stance, "value") else float(person.stance)
 
 
 class _Facts:
-    """What the map needs from the account and the analysis, indexed by id."""
+    """What the map needs from the account and the typed analysis, indexed by id."""
 
-    def __init__(self, account: Account, data: Mapping[str, Any]):
-        self.names = {p.id: p.name for p in account.people}
-        self.names.update({m.id: m.name for m in account.team})
-        self.names.update({c.id: c.name for c in account.competitors})
-        self.departments = {d.id: d.name or d.id for d in account.departments}
-        self.people = {p["id"]: p for p in data["people"]}
-        self.rank = {pid: i + 1 for i, pid in enumerate(data["power_ranking"])}
-        by_brokerage = sorted(self.people, key=lambda pid: (-self.people[pid]["brokerage"], self.rank.get(pid, 0)))
-        self.broker_rank = {pid: i + 1 for i, pid in enumerate(by_brokerage)}
-        self.hidden = {e["id"]: e for e in data["hidden_power"]}
-        self.figureheads = {e["id"]: e for e in data["figureheads"]}
-        self.candidates = {e["id"]: e for e in data["coach_candidates"]}
-        self.confirmed = {p.id for p in account.people if any(r.value == "coach" for r in p.roles)}
-        self.confirmed |= {pid for pid, e in self.candidates.items() if e.get("confirmed")}
+    def __init__(self, account: Account, analysis: Analysis):
+        self.analysis = analysis
+        self.departments = {d.id: d.name for d in analysis.departments}
+        self.rows = {row.id: row for row in analysis.people}
+        self.total = len(analysis.people)
+        by_brokerage = sorted((row for row in analysis.people if row.brokerage > 0),
+                              key=lambda row: (-row.brokerage, row.power_rank))
+        self.broker_rank = {row.id: i + 1 for i, row in enumerate(by_brokerage)}
+        self.hidden = {e.id: e for e in analysis.hidden_power}
+        self.figureheads = {e.id: e for e in analysis.figureheads}
+        self.candidates = {e.id: e for e in analysis.coach_candidates}
+        self.confirmed = {e.id for e in analysis.coach_candidates if e.confirmed}
         # Only the best candidates get the mark, never a weak one or a figurehead.
-        self.likely = _best_candidates(data, self.confirmed)
-        self.key = _key_people(account, data, self.confirmed | set(self.likely))
-        self.uncovered = {u["id"]: u for u in data["uncovered_decision_makers"]}
-        self.follow_ups = {f["id"]: f for f in data["follow_ups"]}
+        self.likely = [e.id for e in analysis.coach_candidates
+                       if not e.confirmed and e.id not in self.figureheads and e.score >= BEST_COACH_SCORE]
+        self.likely = self.likely[:BEST_COACHES]
+        marked = set(self.hidden) | self.confirmed | set(self.likely)
+        # Whose names stay legible: the analysis' key people and everyone with a mark, most powerful first.
+        self.key = [row.id for row in sorted(analysis.people, key=lambda row: row.power_rank)
+                    if row.key or row.id in marked]
+        self.uncovered = {u.id: u for u in analysis.uncovered_decision_makers}
+        self.follow_ups = {f.id: f for f in analysis.follow_ups}
         self.risks: dict[str, list[str]] = defaultdict(list)
-        for risk in data["risks"]:
-            for pid in risk["ids"]:
-                self.risks[pid].append(risk["message"])
-        self.relations = data["department_relations"]
-        self.as_of = data.get("as_of")
+        for risk in analysis.risks:
+            for pid in risk.ids:
+                self.risks[pid].append(risk.message)
         self.ours: dict[str, list[str]] = defaultdict(list)
         self.theirs: dict[str, list[str]] = defaultdict(list)
+        name = analysis.name_of
         for r in account.relationships:
             words = closeness_explained(r.value)
-            self.ours[r.person].append(f"{self.names[r.member]} ({words})")
-            self.ours[r.member].append(f"{self.names[r.person]} ({words})")
+            self.ours[r.person].append(f"{name(r.member)} ({words})")
+            self.ours[r.member].append(f"{name(r.person)} ({words})")
         for r in account.competitor_relationships:
             words = closeness_explained(r.value)
-            self.theirs[r.person].append(f"{self.names[r.competitor]} ({words})")
-            self.theirs[r.competitor].append(f"{self.names[r.person]} ({words})")
-
-    def name(self, node_id: str) -> str:
-        return self.names.get(node_id, node_id)
+            self.theirs[r.person].append(f"{name(r.competitor)} ({words})")
+            self.theirs[r.competitor].append(f"{name(r.person)} ({words})")
 
     def marks(self, pid: str) -> list[str]:
         marks = [BADGES[k][0] for k, flagged in (("hidden_power", self.hidden), ("figurehead", self.figureheads))
@@ -148,55 +143,37 @@ class _Facts:
         return marks
 
 
-def _best_candidates(data: Mapping[str, Any], confirmed: set[str]) -> list[str]:
-    """The best three coach candidates that are not yet confirmed: a good score, no figurehead."""
-    figureheads = {e["id"] for e in data["figureheads"]}
-    return [e["id"] for e in data["coach_candidates"]
-            if e["id"] not in confirmed and e["id"] not in figureheads and e["score"] >= 0.4][:3]
-
-
-def _key_people(account: Account, data: Mapping[str, Any], coaches: set[str]) -> list[str]:
-    """Key people, most powerful first: the decision unit, the top 5 power holders,
-    hidden power holders, coaches and the best coach candidates, gatekeepers."""
-    gatekeepers = [p.id for p in account.people if any(r.value == "gatekeeper" for r in p.roles)]
-    chosen = set(account.decision_unit) | set(data["power_ranking"][:5]) | coaches | set(gatekeepers)
-    chosen |= {e["id"] for e in data["hidden_power"]}
-    return [pid for pid in data["power_ranking"] if pid in chosen]
-
-
 # ------------------------------------------------------------------ tooltips
 
 
-def _who(person: Person, level: int, facts: _Facts, marks: list[str]) -> list[str]:
+def _who(person: Person, row: PersonRow, facts: _Facts, marks: list[str]) -> list[str]:
     """Name, title, department, level, roles, stance."""
     parts = [f"<b>{_e(person.name)}</b> {_e(' '.join(marks))}".rstrip()]
-    where = [w for w in (person.title, facts.departments.get(person.department or "", person.department)) if w]
+    where = [w for w in (person.title, facts.departments.get(row.department or "")) if w]
     if where:
         parts.append(_line(_e(" · ".join(where))))
-    roles = ", ".join(r.value.replace("_", " ") for r in person.roles)
-    parts.append(_line(_e(f"Level {level}" + (f" · {roles}" if roles else ""))))
+    roles = ", ".join(r.replace("_", " ") for r in row.roles)
+    parts.append(_line(_e(f"Level {row.level}" + (f" · {roles}" if roles else ""))))
     stance = _stance(person)
-    stance_text = f"leaning {stance_bucket(stance)}" if isinstance(stance, float) else stance
-    parts.append(_line(f"Stance: {_e(stance_text)}"))
+    # A stance given as a number reads as the label it is closest to, as its colour does.
+    words = f"leaning {stance_bucket(stance)}" if isinstance(stance, float) else row.stance_word
+    parts.append(_line(f"Stance: {_e(words)}"))
     return parts
 
 
-def _standing(pid: str, facts: _Facts, in_dmu: bool) -> list[str]:
+def _standing(row: PersonRow, facts: _Facts) -> list[str]:
     """Real power and brokerage in words, decision-unit membership, who on each side knows them."""
-    parts = []
-    total = len(facts.rank)
-    rank = facts.rank.get(pid)
-    if rank:
-        parts.append(_line(_e(f"Real power: #{rank} of {total} ({top_share(rank, total)})")))
-        broker = facts.broker_rank[pid]
-        if facts.people[pid]["brokerage"] > 0 and broker / total <= 0.25:
-            parts.append(_line(_e(f"Sits between groups: {top_share(broker, total)} as a broker")))
-    if in_dmu:
+    rank, total = row.power_rank, facts.total
+    parts = [_line(_e(f"Real power: #{rank} of {total} ({top_share(rank, total)})"))]
+    broker = facts.broker_rank.get(row.id)
+    if broker and broker / total <= 0.25:
+        parts.append(_line(_e(f"Sits between groups: {top_share(broker, total)} as a broker")))
+    if row.in_dmu:
         parts.append(_line("<b>In the decision unit</b>"))
-    if facts.ours.get(pid):
-        parts.append(_line(f"Our team: {_e(join(facts.ours[pid]))}"))
-    if facts.theirs.get(pid):
-        parts.append(_line(f"Competitors: {_e(join(facts.theirs[pid]))}"))
+    if facts.ours.get(row.id):
+        parts.append(_line(f"Our team: {_e(join(facts.ours[row.id]))}"))
+    if facts.theirs.get(row.id):
+        parts.append(_line(f"Competitors: {_e(join(facts.theirs[row.id]))}"))
     return parts
 
 
@@ -204,33 +181,31 @@ def _why(pid: str, facts: _Facts) -> list[str]:
     """The analysis' reasons: flags, coverage gap and warm path, follow-up, risks."""
     parts = []
     if pid in facts.hidden:
-        parts.append(_reason_list("Why ★ hidden power:", _as_list(facts.hidden[pid]["reasons"])))
+        parts.append(_reason_list("Why ★ hidden power:", facts.hidden[pid].reasons))
     if pid in facts.figureheads:
-        parts.append(_reason_list("Why ▽ figurehead:", _as_list(facts.figureheads[pid]["reasons"])))
-    candidate = facts.candidates.get(pid)
+        parts.append(_reason_list("Why ▽ figurehead:", facts.figureheads[pid].reasons))
     if pid in facts.confirmed:
-        heading = "◆ Confirmed coach:"
-        parts.append(_reason_list(heading, _as_list(candidate["reasons"]) if candidate else []) or _line(_e(heading)))
-    elif pid in facts.likely and candidate:
-        parts.append(_reason_list("Why ◇ likely coach:", _as_list(candidate["reasons"])))
+        parts.append(_reason_list("◆ Confirmed coach:", facts.candidates[pid].reasons))
+    elif pid in facts.likely:
+        parts.append(_reason_list("Why ◇ likely coach:", facts.candidates[pid].reasons))
     uncovered = facts.uncovered.get(pid)
     if uncovered:
-        reasons = _as_list(uncovered.get("reasons")) or ["no one on our team is close"]
-        parts.append(_reason_list("Not covered by our team:", reasons))
-        if uncovered["path"]:
+        parts.append(_reason_list("Not covered by our team:", uncovered.reasons or ["no one on our team is close"]))
+        if uncovered.path:
             parts.append(_line("<i>Click to light up the warm path.</i>"))
     follow = facts.follow_ups.get(pid)
     if follow:
-        since = f", {follow['days_since']} days since the last touch" if follow.get("days_since") is not None else ""
-        touches = follow.get("touches", 0)
-        parts.append(_line(_e(f"Follow-up: {follow['status']}{since} ({touches} touch{'es' if touches != 1 else ''})")))
+        since = f", {follow.days_since} days since the last touch" if follow.days_since is not None else ""
+        touches = f"{follow.touches} touch" + ("" if follow.touches == 1 else "es")
+        parts.append(_line(_e(f"Follow-up: {follow.status}{since} ({touches})")))
     parts.append(_reason_list("Risks:", facts.risks.get(pid, [])))
     return parts
 
 
-def _person_tip(person: Person, level: int, facts: _Facts, in_dmu: bool) -> str:
+def _person_tip(person: Person, facts: _Facts) -> str:
     """The tooltip of a customer person: HTML in which every user string is escaped."""
-    parts = _who(person, level, facts, facts.marks(person.id)) + _standing(person.id, facts, in_dmu)
+    row = facts.rows[person.id]
+    parts = _who(person, row, facts, facts.marks(person.id)) + _standing(row, facts)
     return "".join(parts + _why(person.id, facts))
 
 
@@ -288,23 +263,21 @@ def _box_order(account: Account) -> list[tuple[str, str]]:
 
 def _sizes(account: Account, facts: _Facts) -> dict[str, float]:
     """Node radius: people by influence (area grows with it), our team and competitors fixed."""
-    strongest = max((row["influence"] for row in facts.people.values()), default=0.0)
+    strongest = max((row.influence for row in facts.rows.values()), default=0.0)
     sizes = {}
     for person in account.people:
-        share = facts.people[person.id]["influence"] / strongest if strongest > 0 else 0.0
+        share = facts.rows[person.id].influence / strongest if strongest > 0 else 0.0
         sizes[person.id] = round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
     sizes.update({item.id: SIDE_NODE_SIZE for item in [*account.team, *account.competitors]})
     return sizes
 
 
 def _people(account: Account, facts: _Facts, sizes: Mapping[str, float]) -> list[Node]:
-    dmu = set(account.decision_unit)
     legible = set(facts.key[:LEGIBLE_KEY_PEOPLE])
     chains = _department_chain(account)
-    levels = account.levels()
     nodes = []
     for person in account.people:
-        in_dmu = person.id in dmu
+        in_dmu = facts.rows[person.id].in_dmu
         marks = facts.marks(person.id)
         key = person.id in legible
         nodes.append(Node(
@@ -314,7 +287,7 @@ def _people(account: Account, facts: _Facts, sizes: Mapping[str, float]) -> list
             ring=("uncovered" if person.id in facts.uncovered else "dmu") if in_dmu else "",
             marks=marks, key=key, coach=person.id in facts.confirmed,
             font=lay.KEY_FONT if key else lay.LABEL_FONT,
-            tip=_person_tip(person, levels[person.id], facts, in_dmu),
+            tip=_person_tip(person, facts),
             search=" ".join(filter(None, [person.name, person.title])),
             departments=chains.get(person.department or "", []),
         ))
@@ -341,11 +314,12 @@ def _sides(account: Account, facts: _Facts) -> list[Node]:
 def _place(account: Account, nodes: list[Node], facts: _Facts) -> list[lay.Box]:
     """Seat every node (sets x, y) and return the department boxes."""
     bosses = {p.id: p.reports_to for p in account.people}
-    levels = account.levels()
+    levels = {row.id: row.level for row in facts.rows.values()}
     team_levels = {m.id: getattr(m, "level", None) or 3 for m in account.team}
     order = _box_order(account)
     members: dict[str, list[lay.Place]] = {group: [] for group, _ in order}
-    by_power = sorted(nodes, key=lambda n: facts.rank.get(n.id, len(facts.rank) + 1))
+    last = facts.total + 1
+    by_power = sorted(nodes, key=lambda n: facts.rows[n.id].power_rank if n.id in facts.rows else last)
     for node in by_power:
         row = levels[node.id] if node.side == g.SIDE_CUSTOMER else team_levels.get(node.id, 3)
         members[node.group].append(lay.Place(node.id, row, bosses.get(node.id), node.size,
@@ -374,48 +348,42 @@ def _lines(account: Account) -> list[Line]:
     return lines
 
 
-def _box_links(relations: list[dict[str, Any]], boxes: list[lay.Box]) -> list[dict[str, Any]]:
-    where = {box.group: box for box in boxes}
-    links = []
-    for rel in relations:
-        a, b = where.get(f"dept:{rel['a']}"), where.get(f"dept:{rel['b']}")
-        if a and b:
-            links.append({"a": a.group, "b": b.group, "kind": rel["kind"], "strength": rel.get("strength", 0.5),
-                          "inferred": rel.get("source") == "inferred"})
-    return links
+def _box_links(relations: list[DepartmentRelationRow], boxes: list[lay.Box]) -> list[dict[str, Any]]:
+    where = {box.group for box in boxes}
+    return [{"a": f"dept:{rel.a}", "b": f"dept:{rel.b}", "kind": rel.kind, "strength": rel.strength,
+             "inferred": rel.source == "inferred"}
+            for rel in relations if f"dept:{rel.a}" in where and f"dept:{rel.b}" in where]
 
 
 def _paths(facts: _Facts) -> dict[str, dict[str, Any]]:
     """Each uncovered decision maker's warm path: the ids, and the path in words."""
     paths = {}
     for pid, entry in facts.uncovered.items():
-        if entry["path"]:
-            steps = " → ".join(facts.name(step) for step in entry["path"])
-            paths[pid] = {"ids": list(entry["path"]),
-                          "words": f"{steps} ({strength_word(entry['path_strength'])})"}
+        if entry.path:
+            steps = " → ".join(facts.analysis.name_of(step) for step in entry.path)
+            paths[pid] = {"ids": list(entry.path), "words": f"{steps} ({strength_word(entry.path_strength)})"}
     return paths
 
 
-def scene(account: Account, result: AnalysisResult | Mapping[str, Any]) -> Scene:
+def scene(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any]) -> Scene:
     """What the map of ``account`` shows, styled by its analysis (an
-    ``AnalysisResult`` or its ``to_dict()``), with every node seated."""
-    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    facts = _Facts(account, data)
-    sizes = _sizes(account, facts)
-    nodes = _people(account, facts, sizes) + _sides(account, facts)
+    ``AnalysisResult``, its typed ``Analysis`` or its JSON), with every node seated."""
+    analysis = as_analysis(result)
+    facts = _Facts(account, analysis)
+    nodes = _people(account, facts, _sizes(account, facts)) + _sides(account, facts)
     boxes = _place(account, nodes, facts)
     subtitle = [account.opportunity.name] if account.opportunity else []
-    subtitle += [f"{len(account.people)} people", f"decision unit of {len(account.decision_unit)}"]
-    if facts.as_of:
-        subtitle.append(f"as of {facts.as_of}")
+    subtitle += [f"{len(account.people)} people", f"decision unit of {len(analysis.decision_unit)}",
+                 f"as of {analysis.as_of.isoformat()}"]
+    legible = {n.id for n in nodes if n.key}
     return Scene(
         heading=f"Influence map — {account.name}",
         subtitle=" · ".join(subtitle),
         nodes=nodes,
         lines=_lines(account),
         boxes=boxes,
-        box_links=_box_links(facts.relations, boxes),
+        box_links=_box_links(analysis.department_relations, boxes),
         paths=_paths(facts),
         departments=[{"id": d.id, "name": d.name or d.id} for d in account.departments],
-        key_people=[n.id for n in sorted(nodes, key=lambda n: facts.rank.get(n.id, 0)) if n.key],
+        key_people=[pid for pid in facts.key if pid in legible],
     )
