@@ -22,7 +22,7 @@ from browser import Page, chromium
 from influence_graph.analysis import analyze
 from influence_graph.cli import cli
 from influence_graph.model import load_account, parse_account
-from influence_graph.viz import InfluenceMap, influence_map
+from influence_graph.viz import InfluenceMap, influence_map, map_svg
 from influence_graph.viz import layout as lay
 from influence_graph.viz.influence_map import script_json
 from influence_graph.viz.scene import scene
@@ -382,6 +382,50 @@ def test_warm_paths_travel_with_the_map(example):
     for pid, path in with_path.items():
         assert network.paths[pid]["ids"] == path
         assert network.paths[pid]["words"].startswith(" → ".join(names[step] for step in path))
+
+
+# ------------------------------------------------------------ vector picture
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(root) -> list[str]:
+    """Each text element's words (a name wrapped onto lines is joined again)."""
+    return [" ".join(el.itertext()) for el in root.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("which", ["example", "hostile"])
+def test_map_svg_is_complete_escaped_and_deterministic(which, example, hostile):
+    account, result = example if which == "example" else hostile
+    text = map_svg(account, result)
+    assert text == map_svg(account, result.to_dict())  # same input, same bytes
+    root = ET.fromstring(text)  # well-formed XML whatever the names hold
+    texts = svg_texts(root)
+    for item in [*account.people, *account.team, *account.competitors]:
+        assert any(item.name in t for t in texts), item.name  # names as text, not markup
+    for d in account.departments:
+        if any(p.department == d.id for p in account.people):
+            assert d.name in texts
+    for payload in PAYLOADS:
+        assert payload not in text
+    lines = [el for el in root.iter(f"{SVG}line") if el.get("class", "").startswith("k-")]
+    drawn = len(account.channels) + len(account.relationships) + len(account.competitor_relationships)
+    drawn += sum(1 for p in account.people if p.reports_to)
+    legend_lines = len(EDGE_STYLES)
+    assert len(lines) == drawn + legend_lines
+    style = next(root.iter(f"{SVG}style")).text
+    for kind in EDGE_STYLES:  # each line style once, in the stylesheet; no line carries its own colour
+        assert style.count(f".k-{kind}{{") == 1
+    assert not any(el.get("stroke") for el in lines)
+
+
+def test_map_svg_prints_legibly_on_a4_landscape(example):
+    """Scaled to the 277 mm of an A4 landscape page, people's names are at least 8 pt."""
+    root = ET.fromstring(map_svg(*example))
+    width = float(root.get("viewBox").split()[2])
+    points_per_unit = 277 / 25.4 * 72 / width
+    sizes = [float(el.get("font-size")) for el in root.iter(f"{SVG}text") if el.get("class") == "name"]
+    assert sizes and min(sizes) * points_per_unit >= 8.0, (min(sizes), points_per_unit)
 
 
 # -------------------------------------------------------------------- layout

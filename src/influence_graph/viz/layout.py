@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 __all__ = ["Box", "Place", "layout", "text_width"]
 
-LABEL_FONT = 14.0  # people's names, in map units (vis-network's font size)
+LABEL_FONT = 15.0  # people's names, in map units (vis-network's font size)
 KEY_FONT = 17.0  # key people's names
 TITLE_FONT = 15.0  # department titles
 LINE_HEIGHT = 1.25  # label line height, in font sizes
-SLOT_MIN, SLOT_MAX = 96.0, 216.0  # a person's slot width: the name, within bounds (longer names wrap)
+SLOT_MIN, SLOT_MAX = 96.0, 236.0  # a person's slot width: the name, within bounds (longer names wrap)
 SLOT_PAD = 18.0  # space between two neighbouring names
-ROW_GAP = 16.0  # space between a row's labels and the next row's dots
+ROW_GAP = 20.0  # space between a row's labels and the next row's dots
 HEADER = 34.0  # the band at the top of a box that holds its title
 PAD = 14.0  # inside a box, around its people
 BOX_GAP = 26.0  # between boxes

@@ -23,7 +23,7 @@ from .style import BADGES, STANCE_COLOURS, stance_bucket
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
 
-__all__ = ["Line", "Node", "Scene", "scene"]
+__all__ = ["Line", "Node", "Scene", "scene", "seats"]
 
 MIN_SIZE, MAX_SIZE, SIDE_NODE_SIZE = 10.0, 36.0, 16.0
 LEGIBLE_KEY_PEOPLE = 40  # at most this many names are kept legible when zoomed out
@@ -311,8 +311,8 @@ def _sides(account: Account, facts: _Facts) -> list[Node]:
     return nodes
 
 
-def _place(account: Account, nodes: list[Node], facts: _Facts) -> list[lay.Box]:
-    """Seat every node (sets x, y) and return the department boxes."""
+def _seats(account: Account, nodes: list[Node], facts: _Facts) -> tuple[dict[str, list[lay.Place]], dict[str, str]]:
+    """What the layout is given: each box's people (most powerful first) and each box's title."""
     bosses = {p.id: p.reports_to for p in account.people}
     levels = {row.id: row.level for row in facts.rows.values()}
     team_levels = {m.id: getattr(m, "level", None) or 3 for m in account.team}
@@ -324,10 +324,23 @@ def _place(account: Account, nodes: list[Node], facts: _Facts) -> list[lay.Box]:
         row = levels[node.id] if node.side == g.SIDE_CUSTOMER else team_levels.get(node.id, 3)
         members[node.group].append(lay.Place(node.id, row, bosses.get(node.id), node.size,
                                              lay.text_width(node.label, node.font), node.font))
-    positions, boxes = lay.layout(members, dict(order))
+    return members, dict(order)
+
+
+def _place(account: Account, nodes: list[Node], facts: _Facts) -> list[lay.Box]:
+    """Seat every node (sets x, y) and return the department boxes."""
+    positions, boxes = lay.layout(*_seats(account, nodes, facts))
     for node in nodes:
         node.x, node.y = positions[node.id]
     return boxes
+
+
+def seats(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any]) -> tuple[dict, dict]:
+    """The layout's input for this account: ``layout.layout(*seats(account, result))``
+    is where the map puts everyone (``benchmarks/map.py`` times it)."""
+    analysis = as_analysis(result)
+    facts = _Facts(account, analysis)
+    return _seats(account, _people(account, facts, _sizes(account, facts)) + _sides(account, facts), facts)
 
 
 # --------------------------------------------------------------------- lines
