@@ -590,6 +590,13 @@ def open_page(browser):
         page.close()
 
 
+def open_map(open_page, folder: Path, account, result) -> Page:
+    """The account's map, written to ``folder`` and opened (drawn and fitted)."""
+    path = folder / "map.html"
+    influence_map(account, result).write_html(path)
+    return open_page(path)
+
+
 def search(page: Page, words: str) -> None:
     """Type into "Find a person" and press Enter, as a person would."""
     box = page.page.locator("#ig-search")
@@ -713,9 +720,7 @@ def pixel(page: Page, point: dict) -> list[int]:
 @pytest.mark.parametrize("which", ["example", "hostile"])
 def test_browser_click_lights_up_the_warm_path(which, example, hostile, tmp_path, open_page):
     account, result = example if which == "example" else hostile
-    path = tmp_path / "map.html"
-    influence_map(account, result).write_html(path)
-    page = open_page(path)
+    page = open_map(open_page, tmp_path, account, result)
     target = next(u for u in result.to_dict()["uncovered_decision_makers"] if len(u["path"]) >= 3)
     steps = target["path"]
     page.page.uncheck(".ig-edge-filter[value=relationship]")  # the path's own lines show even so
@@ -758,9 +763,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.mark.parametrize("which", ["example", "hostile"])
 def test_browser_saves_the_view_as_png_and_svg(which, example, hostile, tmp_path, open_page):
     account, result = example if which == "example" else hostile
-    path = tmp_path / "map.html"
-    influence_map(account, result).write_html(path)
-    page = open_page(path)
+    page = open_map(open_page, tmp_path, account, result)
     with page.page.expect_download() as png:
         page.page.click("#ig-png")
     picture = Path(png.value.path()).read_bytes()
