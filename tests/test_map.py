@@ -2,7 +2,6 @@
 readable at first sight (checked in headless Chromium at 1440 × 900)."""
 from __future__ import annotations
 
-import base64
 import html
 import itertools
 import json

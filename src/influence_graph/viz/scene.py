@@ -18,7 +18,7 @@ from ..analysis.wording import closeness_explained, join, strength_word, top_sha
 from ..analysis.result import Analysis, DepartmentRelationRow, PersonRow, as_analysis
 from ..model import Account, Person
 from . import layout as lay
-from .style import BADGES, STANCE_COLOURS, stance_bucket
+from .style import BADGES, stance_bucket
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
