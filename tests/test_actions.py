@@ -28,7 +28,9 @@ def actions_of(data: dict, as_of: str = AS_OF):
 
 def test_one_action_per_person_with_every_reason_and_its_worth():
     analysis, by_person = actions_of(small())
-    assert [a.person for a in analysis.actions] == ["zhao", "wang", "li"]  # by worth
+    # By worth: Wang's overdue follow-up and two risks (1.082) just ahead of Zhao's introduction
+    # and the forecast gain of winning him (1.076; the gains weight the unit by social power).
+    assert [a.person for a in analysis.actions] == ["wang", "zhao", "li"]
     gains = {m.id: m.gain for m in analysis.forecast.next_best_moves}
 
     zhao = by_person["zhao"]

@@ -36,7 +36,7 @@ def test_public_api_is_pinned():
     assert sorted(ig.__all__) == sorted([
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
         "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
-        "account_plan", "analyze", "dump_account", "influence_map",
+        "account_plan", "analyze", "dump_account", "export", "import_contacts", "influence_map",
         "load", "load_account", "open_store", "parse_account", "save_account",
     ])
     for name in ig.__all__:
@@ -49,10 +49,12 @@ EMPTY = inspect.Parameter.empty
 # DESIGN §5b, call by call: parameter names, and defaults where a notebook may leave them out.
 SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
-    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None)],
+    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
+    "import_contacts": [("path", EMPTY), ("account_name", None), ("into", None), ("mapping", None)],
+    "export": [("account", EMPTY), ("path", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
     "save": [("account", EMPTY), ("force", False)],
@@ -195,3 +197,20 @@ def test_open_store_round_trip_and_load_by_id(tmp_path, account):
     with pytest.raises(ig.AccountNotFound):
         store.load("huaxin-auto")
 
+
+
+def test_import_contacts_and_export_round_trip(tmp_path, account):
+    crm = ROOT / "tests" / "data" / "crm"
+    imported = ig.import_contacts(crm / "hubspot-contacts.csv", account_name="Kestrel Aerospace")
+    assert isinstance(imported, ig.Account) and imported.name == "Kestrel Aerospace" and len(imported.people) == 8
+    ig.export(account, tmp_path / "huaxin.xlsx")
+    assert ig.import_contacts(tmp_path / "huaxin.xlsx") == account
+    merged = ig.import_contacts(crm / "hubspot-contacts.csv", account_name="Kestrel Aerospace", into=account)
+    assert len(merged.people) == len(account.people) + 8 and merged.channels == account.channels
+    ig.export(account, tmp_path / "huaxin.graphml")
+    import networkx as nx
+
+    assert nx.read_graphml(tmp_path / "huaxin.graphml").nodes["li"]["category"] == "hidden_power"
+    with pytest.raises(ig.InfluenceGraphError, match=r"huaxin.pdf: cannot export to .pdf; use .xlsx, .graphml, .gexf, .json"):
+        ig.export(account, tmp_path / "huaxin.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huaxin.graphml", "huaxin.xlsx"]

@@ -36,6 +36,16 @@ STANCE_VALUE = "stance_value"  # number in [-1, 1]; unknown -> 0
 STANCE_KNOWN = "stance_known"
 SUSCEPTIBILITY = "susceptibility"
 IN_DMU = "in_dmu"
+# Set on the graph of an analyzed account (exports for Gephi, yEd, Cytoscape):
+# the answers of the analysis, under the keys of its JSON.
+LABEL = "label"  # what Gephi shows: the name
+INFLUENCE = "influence"
+BROKERAGE = "brokerage"
+FORMAL = "formal"
+CATEGORY = "category"
+COACH_SCORE = "coach_score"
+COVERAGE = "coverage"
+FACTION = "faction"  # 1 for the first faction of the analysis, 2 for the second …
 
 # Edge attributes
 KIND = "kind"  # a channel kind, or one of the KIND_* values

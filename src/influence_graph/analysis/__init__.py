@@ -7,12 +7,13 @@ their answers into the JSON of ``ig analyze --format json``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import graph as g
 from ..model import Account, InfluenceGraphError
 from . import wording
-from ._shared import team_members
+from ._shared import AnalysisContext, team_members
 from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
@@ -26,27 +27,61 @@ from .coverage import (
     uncovered_decision_makers,
 )
 from .factions import department_relations, factions
-from .followups import follow_ups
+from .followups import follow_ups, open_next_steps
 from .forecast import forecast
-from .power import brokerage, classify_power, formal_position, influence, power_ranking
+from .power import (
+    EXACT_UP_TO,
+    TOP_POWER_HOLDERS,
+    brokerage,
+    brokerage_method,
+    classify_power,
+    formal_position,
+    influence,
+    power_ranking,
+)
 from .result import Analysis, AnalysisResult, result_json_schema
 from .risks import risks
 from .whatif import apply_assumptions, compare, describe_assumptions
 
-__all__ = ["analyze", "account_lead", "Analysis", "AnalysisResult", "key_people", "result_json_schema", "TOP_POWER_HOLDERS"]
-
-# Top power holders count as key people beside the DMU (coverage, follow-ups).
-TOP_POWER_HOLDERS = 5
+__all__ = ["analyze", "account_lead", "Analysis", "AnalysisResult", "key_people", "result_json_schema",
+           "BEST_COACHES", "TOP_POWER_HOLDERS"]
 
 
-def key_people(dmu: list[str], ranking: list[str], top: int = TOP_POWER_HOLDERS) -> list[str]:
-    """The DMU, then the strongest power holders not already in it.
+# The best unconfirmed coach candidates count as key people (confirmed coaches always do).
+BEST_COACHES = 3
 
-    >>> key_people(["a", "b"], ["c", "a", "d", "b"], top=2)
-    ['a', 'b', 'c']
+
+def key_people(
+    dmu: Sequence[str],
+    ranking: Sequence[str],
+    coaches: Sequence[Mapping[str, Any]] = (),
+    gatekeepers: Sequence[str] = (),
+    next_steps: Sequence[str] = (),
+    top: int = TOP_POWER_HOLDERS,
+) -> dict[str, list[str]]:
+    """The people coverage, follow-ups and actions are about (DESIGN §4), each with why:
+    the DMU, the top ``top`` power holders, confirmed coaches and the best
+    ``BEST_COACHES`` other coach candidates, gatekeepers, and anyone with an open next
+    step; in that order, each once.
+
+    >>> key_people(["a", "b"], ["c", "a", "d", "b"], [{"id": "e", "confirmed": True}], ["d"], top=2)
+    {'a': ['decision unit', 'top power holder'], 'b': ['decision unit'], 'c': ['top power holder'], 'e': ['confirmed coach'], 'd': ['gatekeeper']}
     """
-    chosen = list(dict.fromkeys(dmu))
-    chosen += [pid for pid in ranking[:top] if pid not in chosen]
+    unconfirmed = [c["id"] for c in coaches if not c.get("confirmed")][:BEST_COACHES]
+    groups = [
+        ("decision unit", dmu),
+        ("top power holder", ranking[:top]),
+        ("confirmed coach", [c["id"] for c in coaches if c.get("confirmed")]),
+        ("coach candidate", unconfirmed),
+        ("gatekeeper", gatekeepers),
+        ("open next step", next_steps),
+    ]
+    chosen: dict[str, list[str]] = {}
+    for why, people in groups:
+        for pid in people:
+            reasons = chosen.setdefault(pid, [])
+            if why not in reasons:
+                reasons.append(why)
     return chosen
 
 
@@ -158,8 +193,12 @@ def analyze(
     as_of: str | dt.date | None = None,
     assume: dict[str, str | float] | None = None,
     confidence: bool = True,
+    exact: bool = False,
 ) -> AnalysisResult:
     """Run every analysis of DESIGN §4 on ``account``; ``as_of`` is "today" for follow-ups.
+
+    Brokerage is exact up to ``EXACT_UP_TO`` people and sampled within a stated bound
+    above (``brokerage_method`` in the result says which); ``exact`` forces exact.
 
     ``assume`` maps person ids to stances to assume (what-if), e.g. ``{"zhao": "champion"}``:
     everything is computed under them, and the result adds ``assumptions`` and the
@@ -167,33 +206,36 @@ def analyze(
     key answers are when strengths and stances are re-drawn (~0.2 s at 1,000 people).
     """
     if assume:
-        baseline = analyze(account, as_of, confidence=False).to_dict()
-        assumed = analyze(apply_assumptions(account, assume), as_of, confidence=confidence).to_dict()
+        baseline = analyze(account, as_of, confidence=False, exact=exact).to_dict()
+        assumed = analyze(apply_assumptions(account, assume), as_of, confidence=confidence, exact=exact).to_dict()
         assumed["assumptions"] = describe_assumptions(account, assume)
         assumed["changes"] = compare(baseline, assumed)
         return AnalysisResult(Analysis.model_validate(assumed))
     today = _as_date(as_of)
-    whole = g.account_graph(account)
-    deference = g.deference_graph(whole)
-    ties = g.tie_graph(whole)
+    shared = AnalysisContext(g.account_graph(account))  # every graph and look-up built once
+    whole, deference, ties, known = shared.whole, shared.deference, shared.ties, shared.team_ties
 
-    power = influence(deference)
-    broker = brokerage(ties)
+    power = influence(deference, shared.model)
+    method = brokerage_method(len(ties), exact=exact)
+    broker = brokerage(ties, method=method)
     formal = formal_position(whole)
     ranking = power_ranking(power, broker)
     categories = classify_power(whole, power, formal, ranking)
     dmu = account.decision_unit
-    key = key_people(dmu, ranking)
-    coverage = coverage_by_person(whole)
-    coaches, coach_scores = coach_candidates(whole, power, broker, dmu)
-    uncovered = uncovered_decision_makers(whole, key, power, ranking)
-    depth = relationship_depth(whole, dmu)
+    coverage = coverage_by_person(whole, known)
+    coach_answer = coach_candidates(whole, power, broker, dmu, ties=ties, known=known)
+    coaches, coach_scores = coach_answer.candidates, coach_answer.scores
+    gatekeepers = [p for p in g.customer_people(whole) if g.has_role(whole, p, "gatekeeper")]
+    why_key = key_people(dmu, ranking, coaches, gatekeepers, open_next_steps(account, today))
+    key = list(why_key)
+    uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key, known=known, warm=shared.warm)
+    depth = relationship_depth(whole, dmu, known)
     followups = follow_ups(account, key, today)
-    risk_list = risks(whole, power, coverage, dmu, ranking)
+    risk_list = risks(whole, power, coverage, dmu, ranking, known)
 
-    closest = closest_members(whole)
+    closest = closest_members(whole, known)
     people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)
-    prediction = forecast(deference, power, dmu)
+    prediction = forecast(deference, power, dmu, model=shared.model)
     lead = account_lead(account)
     data = {
         "account": {"id": account.id, "name": account.name},
@@ -205,11 +247,11 @@ def analyze(
         "competitors": [{"id": c.id, "name": c.name} for c in account.competitors],
         "people": people,
         "power_ranking": ranking,
-        "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking if categories[pid][0] == "hidden_power"],
-        "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in ranking[::-1] if categories[pid][0] == "figurehead"],
+        "hidden_power": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.hidden],
+        "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.figureheads],
         "coach_candidates": coaches,
         "uncovered_decision_makers": uncovered,
-        "influence_channels": influence_channels(whole, deference, dmu),
+        "influence_channels": influence_channels(whole, deference, dmu, known),
         "factions": factions(ties),
         "department_relations": department_relations(account, whole),
         "relationship_depth": depth,
@@ -217,6 +259,7 @@ def analyze(
         "risks": risk_list,
         "forecast": prediction,
         "key_people": key,
+        "brokerage_method": method,
         "actions": action_list(
             {row["id"]: row for row in people},
             today=today,
@@ -234,5 +277,6 @@ def analyze(
         ),
     }
     if confidence:
-        data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_scores, dmu, top=TOP_POWER_HOLDERS)
+        data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu,
+                                              top=TOP_POWER_HOLDERS, model=shared.model)
     return AnalysisResult(Analysis.model_validate(data))

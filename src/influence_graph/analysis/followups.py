@@ -67,6 +67,29 @@ def follow_ups(account: Account, key: list[str], today: dt.date) -> list[dict]:
     return sorted(rows, key=lambda r: (STATUS_ORDER.index(r["status"]), -(r["days_since"] or 0)))
 
 
+def open_next_steps(account: Account, today: dt.date) -> list[str]:
+    """People with an open next step, in file order: their latest touch so far recorded
+    a ``next_step``, or a touch with them is planned after ``today``.
+
+    >>> import datetime as dt
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "people": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}],
+    ...     "touches": [{"date": "2026-10-01", "people": ["a", "b"], "next_step": "send the TCO model"},
+    ...                 {"date": "2026-10-20", "people": ["b"]},
+    ...                 {"date": "2026-12-01", "people": ["c"]}]})
+    >>> open_next_steps(a, dt.date(2026, 10, 31))
+    ['a', 'c']
+    """
+    done, planned = _touches_by_person(account, today)
+    open_ = set(planned)
+    for pid, touches in done.items():
+        latest = max(enumerate(touches), key=lambda it: (it[1].date, it[0]))[1]
+        if latest.next_step:
+            open_.add(pid)
+    return [p.id for p in account.people if p.id in open_]
+
+
 def _touches_by_person(account: Account, today: dt.date) -> tuple[dict[str, list[Touch]], dict[str, list[Touch]]]:
     """Touches per person, split into done (on or before today) and planned; file order kept."""
     done: dict[str, list[Touch]] = {}

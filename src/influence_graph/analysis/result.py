@@ -114,11 +114,36 @@ class Flag(_Model):
     reasons: list[str]
 
 
+class CoachParts(_Model):
+    """The three conditions a coach needs at once; the score is their geometric mean."""
+
+    customer: float = Field(description="credibility with the customer: access to the decision unit × (1 + standing) / 2, 0–1")
+    us: float = Field(description="credibility with us: our strongest relationship (clip 1/3, zipper 2/3, velcro 1; 0.2 with none)")
+    favour: float = Field(description="wanting us to win: the stance clipped at 0 (champion 1, supporter 0.5)")
+
+
 class CoachCandidate(_Model):
     id: str
     score: float
-    reasons: list[str]
+    reasons: list[str] = Field(description="the facts, ending with the weakest of the three parts")
     confirmed: bool
+    parts: CoachParts
+
+
+class ExactBrokerage(_Model):
+    method: Literal["exact"]
+
+
+class SampledBrokerage(_Model):
+    """Brokerage estimated from a seeded sample of source people: with probability at
+    least 1 − delta, every person's brokerage is within epsilon of the exact value."""
+
+    method: Literal["sampled"]
+    sources: int = Field(description="source people sampled")
+    people: int
+    epsilon: float = Field(description="the bound on every person's absolute error")
+    delta: float = Field(description="the chance the bound fails")
+    seed: int
 
 
 class UncoveredPerson(_Model):
@@ -266,6 +291,7 @@ class Analysis(_Model):
     forecast: Forecast
     key_people: list[str]
     actions: list[Action]
+    brokerage_method: ExactBrokerage | SampledBrokerage = Field(discriminator="method")
     confidence: Confidence | None = None
     assumptions: list[Assumption] | None = None
     changes: list[Change] | None = None

@@ -40,6 +40,7 @@ def risks(
     coverage: dict[str, float],
     dmu: list[str],
     ranking: list[str],
+    known: dict[str, dict[str, float]] | None = None,
 ) -> list[dict]:
     """Everything a KAM should worry about, most severe kind first (see ``SEVERITY``);
     within a kind, the most influential people first.
@@ -58,7 +59,7 @@ def risks(
     found = (
         _opponents(graph, dmu, ranking, place)
         + _competitor_ties(graph, dmu, power)
-        + _single_threaded(graph, dmu, power)
+        + _single_threaded(graph, dmu, power, team_ties(graph) if known is None else known)
         + _uncovered(graph, dmu, coverage, power)
         + _no_support(graph, dmu)
         + _unknown_stances(graph, dmu, power)
@@ -100,8 +101,7 @@ def _competitor_ties(graph, dmu, power) -> list[dict]:
     ]
 
 
-def _single_threaded(graph, dmu, power) -> list[dict]:
-    known = team_ties(graph)
+def _single_threaded(graph, dmu, power, known) -> list[dict]:
     reached = [d for d in dmu if known.get(d)]
     holders = {m for d in reached for m in known[d]}
     if len(holders) == 1 and reached:

@@ -43,6 +43,21 @@ def label(graph: nx.Graph, node: str) -> str:
     return titled(name(graph, node), graph.nodes[node].get(g.TITLE))
 
 
+def path(graph: nx.Graph, nodes: Iterable[str]) -> str:
+    """A path of people as ``A → B → C``; people whose name appears twice on it get
+    their title too, so two placeholder "First Last"s are told apart.
+
+    >>> p = nx.DiGraph()
+    >>> p.add_nodes_from([("m", {"name": "Your Name"}), ("b", {"name": "First Last", "title": "Buyer"}),
+    ...                   ("c", {"name": "First Last", "title": "CEO"})])
+    >>> path(p, ["m", "b", "c"])
+    'Your Name → First Last (Buyer) → First Last (CEO)'
+    """
+    nodes = list(nodes)
+    seen = [name(graph, n) for n in nodes]
+    return " → ".join(label(graph, n) if seen.count(text) > 1 else text for n, text in zip(nodes, seen))
+
+
 def join(words: Iterable[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     words = list(words)

@@ -11,5 +11,6 @@ from . import account_cmds  # noqa: F401  (registers demo, init, validate, schem
 from . import report_cmd  # noqa: F401  (registers report)
 from . import store_cmds  # noqa: F401  (registers push, pull, accounts, query)
 from . import map_cmd  # noqa: F401
+from . import interchange_cmds  # noqa: F401  (registers import, export)
 
 __all__ = ["cli", "main"]

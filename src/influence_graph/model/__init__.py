@@ -32,7 +32,7 @@ from .errors import (
     StaleWriteError,
     StoreError,
 )
-from .loader import atomic_write_text, dump_account, load_account, parse_account, save_account
+from .loader import atomic_write_bytes, atomic_write_text, dump_account, load_account, parse_account, save_account
 from .schema import account_json_schema
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -10,15 +10,26 @@ class InfluenceGraphError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an account file, located as precisely as the parser knows."""
+    """One thing wrong in an account file, located as precisely as the parser knows.
+
+    ``position`` is where a file that is not YAML holds the value ("sheet People,
+    row 5, column C (stance)"); when given it is printed in place of the line.
+
+    >>> print(Problem("contacts.csv", "people[li].title", "must not be empty", 7, "line 7, column 3 (Title)"))
+    contacts.csv, line 7, column 3 (Title): people[li].title: must not be empty
+    """
 
     file: str
     where: str  # e.g. "people[zhao].stance" or "channels[3]"
     message: str
     line: int | None = None
+    position: str | None = None
 
     def __str__(self) -> str:
-        location = f"{self.file}:{self.line}" if self.line else self.file
+        if self.position:
+            location = f"{self.file}, {self.position}"
+        else:
+            location = f"{self.file}:{self.line}" if self.line else self.file
         where = f" {self.where}:" if self.where else ""
         return f"{location}:{where} {self.message}"
 

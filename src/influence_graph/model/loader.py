@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, get_args
 
 import yaml
@@ -301,7 +301,8 @@ def _wrong_branch(error: dict[str, Any]) -> bool:
 
 
 def _structure_problems(
-    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str]
+    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str],
+    positions: Mapping[Path_, str],
 ) -> list[Problem]:
     problems: dict[tuple[str, str], Problem] = {}
     for error in exc.errors():
@@ -311,11 +312,13 @@ def _structure_problems(
         # Several union branches fail for one field; keep the first message per field.
         where = item_label(data, loc)
         line = _nearest_line(lines, loc)
-        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line))
+        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line,
+                                                 _nearest_line(positions, loc)))
     return list(problems.values())
 
 
-def _nearest_line(lines: dict[Path_, int], loc: Path_) -> int | None:
+def _nearest_line(lines: Mapping[Path_, Any], loc: Path_) -> Any:
+    """What ``lines`` gives for ``loc`` or, failing that, for the nearest item that holds it."""
     for cut in range(len(loc), -1, -1):
         if loc[:cut] in lines:
             return lines[loc[:cut]]
@@ -323,18 +326,27 @@ def _nearest_line(lines: dict[Path_, int], loc: Path_) -> int | None:
 
 
 def parse_account(
-    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None
+    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None,
+    positions: Mapping[Path_, str] | None = None,
 ) -> Account:
-    """Validate plain data (parsed YAML/JSON) into an :class:`Account`.
+    """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook) into an :class:`Account`.
 
     Raises :class:`AccountFileError` listing every problem, located by item and field
     (and by line, from ``lines``: path -> line; ``texts`` gives the text typed for
-    values YAML read as numbers).
+    values YAML read as numbers; ``positions`` gives, for data read from a table,
+    where a value sits: path -> "sheet People, row 5, column C (stance)").
 
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
+    >>> parse_account({"account": {"id": "acme", "name": ""}}, "acme.csv",
+    ...               positions={("account", "name"): "line 2, column 1 (Account Name)"})
+    Traceback (most recent call last):
+    ...
+    influence_graph.model.errors.AccountFileError: 1 problem in acme.csv:
+      acme.csv, line 2, column 1 (Account Name): account.name: must not be empty
     """
     lines = lines or {}
+    positions = positions or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise AccountFileError([Problem(name, "", f"expected a mapping with 'format', 'account', 'people', …; the file is {kind}", 1)])
@@ -343,8 +355,9 @@ def parse_account(
     try:
         account = Account.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_structure_problems(exc, data, name, lines, texts or {}))
-    problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc)))
+        problems.extend(_structure_problems(exc, data, name, lines, texts or {}, positions))
+    problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc),
+                                        lambda loc: _nearest_line(positions, loc)))
     if problems:
         raise AccountFileError(problems)
     assert account is not None
@@ -380,7 +393,12 @@ def dump_account(account: Account, fmt: str = "yaml") -> str:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (temp file in the same folder + rename)."""
+    """Write ``text`` to ``path`` as UTF-8, whole or not at all (temp file in the same folder + rename)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (temp file in the same folder + rename)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,8 +408,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise InfluenceGraphError(f"{path}: cannot write ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates owner-only files; a shared plan or account should get the
