@@ -12,12 +12,13 @@ change in one department moves only the boxes after it.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Box", "Place", "layout", "text_width"]
+__all__ = ["PRINT", "SCREEN", "Box", "Place", "Spacing", "layout", "text_width"]
 
 LABEL_FONT = 15.0  # people's names, in map units (vis-network's font size)
 KEY_FONT = 17.0  # key people's names
@@ -25,12 +26,24 @@ TITLE_FONT = 15.0  # department titles
 LINE_HEIGHT = 1.25  # label line height, in font sizes
 SLOT_MIN, SLOT_MAX = 96.0, 236.0  # a person's slot width: the name, within bounds (longer names wrap)
 SLOT_PAD = 18.0  # space between two neighbouring names
-ROW_GAP = 20.0  # space between a row's labels and the next row's dots
 HEADER = 34.0  # the band at the top of a box that holds its title
 PAD = 14.0  # inside a box, around its people
-BOX_GAP = 26.0  # between boxes
 ROW_ASPECT = 1.6  # a box's columns ≈ sqrt(1.6 · people): boxes come out about square
 SCREEN_ASPECT = 1150 / 860  # the map's share of a 1440 × 900 window, beside the side panel
+PRINT_ASPECT = 1.75  # the map on an A4 landscape page (277 × 190 mm), the legend below it
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Room left between rows of people and between boxes: generous on screen, tight on paper."""
+
+    row_gap: float  # between a row's labels and the next row's dots
+    box_gap: float  # between boxes
+    max_radius: float  # the most powerful person's dot
+
+
+SCREEN = Spacing(row_gap=20.0, box_gap=26.0, max_radius=36.0)
+PRINT = Spacing(row_gap=10.0, box_gap=14.0, max_radius=22.0)
 
 
 def text_width(text: str, size: float) -> float:
@@ -100,7 +113,7 @@ def _rows(places: Sequence[Place]) -> list[list[Place]]:
     return rows
 
 
-def _seat(places: Sequence[Place]) -> tuple[dict[str, tuple[float, float]], float, float]:
+def _seat(places: Sequence[Place], row_gap: float) -> tuple[dict[str, tuple[float, float]], float, float]:
     """Positions inside one box relative to its top-left corner, and the box's
     inner width and height (without the title band)."""
     rows = _rows(places)
@@ -115,11 +128,11 @@ def _seat(places: Sequence[Place]) -> tuple[dict[str, tuple[float, float]], floa
         left = (width - slot * len(row)) / 2
         for i, place in enumerate(row):
             offsets[place.id] = (left + (i + 0.5) * slot, y + radius)
-        y += 2 * radius + label + ROW_GAP
-    return offsets, width, y - ROW_GAP
+        y += 2 * radius + label + row_gap
+    return offsets, width, y - row_gap
 
 
-def _shelf_rows(widths: Sequence[float], limit: float) -> list[list[int]]:
+def _shelf_rows(widths: Sequence[float], limit: float, gap: float) -> list[list[int]]:
     """Boxes (by index, in order) into rows no wider than ``limit`` (a box wider than it gets a row)."""
     rows: list[list[int]] = [[]]
     used = 0.0
@@ -128,42 +141,43 @@ def _shelf_rows(widths: Sequence[float], limit: float) -> list[list[int]]:
             rows.append([])
             used = 0.0
         rows[-1].append(i)
-        used += w + BOX_GAP
+        used += w + gap
     return rows
 
 
-def _row_width(row: list[int], sizes: Sequence[tuple[float, float]]) -> float:
-    return sum(sizes[i][0] for i in row) + BOX_GAP * (len(row) - 1)
+def _row_width(row: list[int], sizes: Sequence[tuple[float, float]], gap: float) -> float:
+    return sum(sizes[i][0] for i in row) + gap * (len(row) - 1)
 
 
-def _shelves(sizes: Sequence[tuple[float, float]], aspect: float) -> list[tuple[float, float]]:
+def _shelves(sizes: Sequence[tuple[float, float]], aspect: float, gap: float) -> list[tuple[float, float]]:
     """Top-left corners for boxes of ``sizes`` (w, h), in rows (each centred) of
     the width that lets the whole appear largest on a screen ``aspect`` times as
-    wide as high: row widths around the square root of the area are tried, the best kept."""
+    wide as high: every first-row width is tried, the best kept."""
     widths = [w for w, _ in sizes]
-    narrowest, widest = max(widths), sum(widths) + BOX_GAP * (len(widths) - 1)
+    narrowest = max(widths)
 
     def extent(rows: list[list[int]]) -> tuple[float, float]:
-        width = max(_row_width(row, sizes) for row in rows)
-        height = sum(max(sizes[i][1] for i in row) for row in rows) + BOX_GAP * (len(rows) - 1)
+        width = max(_row_width(row, sizes, gap) for row in rows)
+        height = sum(max(sizes[i][1] for i in row) for row in rows) + gap * (len(rows) - 1)
         return width, height
 
     def shrink(rows: list[list[int]]) -> float:  # how small the whole appears: lower is better
         width, height = extent(rows)
         return max(width / aspect, height)
 
-    guess = math.sqrt(sum((w + BOX_GAP) * (h + BOX_GAP) for w, h in sizes) * aspect)
-    tries = sorted({min(widest, max(narrowest, guess * (0.5 + k / 20))) for k in range(31)} | {narrowest, widest})
-    rows = min((_shelf_rows(widths, limit) for limit in tries), key=shrink)
+    # Every width the first row can take is tried (a row breaks only where a box would not fit).
+    first_rows = itertools.accumulate(w + gap for w in widths)
+    tries = sorted({max(narrowest, width - gap) for width in first_rows})
+    rows = min((_shelf_rows(widths, limit, gap) for limit in tries), key=shrink)
     total, _ = extent(rows)
     corners: list[tuple[float, float]] = [(0.0, 0.0)] * len(sizes)
     y = 0.0
     for row in rows:
-        x = (total - _row_width(row, sizes)) / 2
+        x = (total - _row_width(row, sizes, gap)) / 2
         for i in row:
             corners[i] = (x, y)
-            x += sizes[i][0] + BOX_GAP
-        y += max(sizes[i][1] for i in row) + BOX_GAP
+            x += sizes[i][0] + gap
+        y += max(sizes[i][1] for i in row) + gap
     return corners
 
 
@@ -171,10 +185,11 @@ def layout(
     groups: Mapping[str, Sequence[Place]],
     titles: Mapping[str, str],
     aspect: float = SCREEN_ASPECT,
+    spacing: Spacing = SCREEN,
 ) -> tuple[dict[str, tuple[float, float]], list[Box]]:
     """Positions for every place in ``groups`` (group → its people, most senior
-    first; boxes in the mapping's order) and the boxes, titled by ``titles``.
-    The whole is centred on (0, 0).
+    first; boxes in the mapping's order) and the boxes, titled by ``titles``,
+    packed for a screen ``aspect`` times as wide as high. The whole is centred on (0, 0).
 
     >>> pos, boxes = layout({"d": [Place("a", 1, None, 10, 30), Place("b", 2, "a", 10, 30)]}, {"d": "Dept"})
     >>> pos["a"][0] == pos["b"][0] and pos["a"][1] < pos["b"][1]   # the boss above, straight over the report
@@ -182,12 +197,12 @@ def layout(
     >>> [(b.group, b.title) for b in boxes]
     [('d', 'Dept')]
     """
-    seated = {group: _seat(places) for group, places in groups.items() if places}
+    seated = {group: _seat(places, spacing.row_gap) for group, places in groups.items() if places}
     sizes = []
     for group, (_, width, height) in seated.items():
         title = text_width(titles[group], TITLE_FONT) + 2 * PAD
         sizes.append((max(width + 2 * PAD, title), HEADER + height + PAD))
-    corners = _shelves(sizes, aspect)
+    corners = _shelves(sizes, aspect, spacing.box_gap)
     total_w = max(x + w for (x, _), (w, _) in zip(corners, sizes))
     total_h = max(y + h for (_, y), (_, h) in zip(corners, sizes))
     positions: dict[str, tuple[float, float]] = {}

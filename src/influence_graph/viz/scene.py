@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Line", "Node", "Scene", "scene", "seats"]
 
-MIN_SIZE, MAX_SIZE, SIDE_NODE_SIZE = 10.0, 36.0, 16.0
+MIN_SIZE, SIDE_NODE_SIZE = 10.0, 16.0
 LEGIBLE_KEY_PEOPLE = 40  # at most this many names are kept legible when zoomed out
 BEST_COACHES, BEST_COACH_SCORE = 3, 0.4  # the candidates marked ◇: at most three, each with a good score
 
@@ -261,13 +261,13 @@ def _box_order(account: Account) -> list[tuple[str, str]]:
     return order + [("none", "No department"), ("team", "Our team"), ("competitors", "Competitors")]
 
 
-def _sizes(account: Account, facts: _Facts) -> dict[str, float]:
-    """Node radius: people by influence (area grows with it), our team and competitors fixed."""
+def _sizes(account: Account, facts: _Facts, largest: float) -> dict[str, float]:
+    """Node radius: people by influence (area grows with it, up to ``largest``), our team and competitors fixed."""
     strongest = max((row.influence for row in facts.rows.values()), default=0.0)
     sizes = {}
     for person in account.people:
         share = facts.rows[person.id].influence / strongest if strongest > 0 else 0.0
-        sizes[person.id] = round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
+        sizes[person.id] = round(MIN_SIZE + (largest - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
     sizes.update({item.id: SIDE_NODE_SIZE for item in [*account.team, *account.competitors]})
     return sizes
 
@@ -327,9 +327,9 @@ def _seats(account: Account, nodes: list[Node], facts: _Facts) -> tuple[dict[str
     return members, dict(order)
 
 
-def _place(account: Account, nodes: list[Node], facts: _Facts) -> list[lay.Box]:
+def _place(account: Account, nodes: list[Node], facts: _Facts, aspect: float, spacing: lay.Spacing) -> list[lay.Box]:
     """Seat every node (sets x, y) and return the department boxes."""
-    positions, boxes = lay.layout(*_seats(account, nodes, facts))
+    positions, boxes = lay.layout(*_seats(account, nodes, facts), aspect, spacing)
     for node in nodes:
         node.x, node.y = positions[node.id]
     return boxes
@@ -340,7 +340,8 @@ def seats(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any
     is where the map puts everyone (``benchmarks/map.py`` times it)."""
     analysis = as_analysis(result)
     facts = _Facts(account, analysis)
-    return _seats(account, _people(account, facts, _sizes(account, facts)) + _sides(account, facts), facts)
+    nodes = _people(account, facts, _sizes(account, facts, lay.SCREEN.max_radius)) + _sides(account, facts)
+    return _seats(account, nodes, facts)
 
 
 # --------------------------------------------------------------------- lines
@@ -378,13 +379,15 @@ def _paths(facts: _Facts) -> dict[str, dict[str, Any]]:
     return paths
 
 
-def scene(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any]) -> Scene:
+def scene(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any], *,
+          aspect: float = lay.SCREEN_ASPECT, spacing: lay.Spacing = lay.SCREEN) -> Scene:
     """What the map of ``account`` shows, styled by its analysis (an
-    ``AnalysisResult``, its typed ``Analysis`` or its JSON), with every node seated."""
+    ``AnalysisResult``, its typed ``Analysis`` or its JSON), with every node
+    seated for a view ``aspect`` times as wide as high (``layout.PRINT`` spacing for paper)."""
     analysis = as_analysis(result)
     facts = _Facts(account, analysis)
-    nodes = _people(account, facts, _sizes(account, facts)) + _sides(account, facts)
-    boxes = _place(account, nodes, facts)
+    nodes = _people(account, facts, _sizes(account, facts, spacing.max_radius)) + _sides(account, facts)
+    boxes = _place(account, nodes, facts, aspect, spacing)
     subtitle = [account.opportunity.name] if account.opportunity else []
     subtitle += [f"{len(account.people)} people", f"decision unit of {len(analysis.decision_unit)}",
                  f"as of {analysis.as_of.isoformat()}"]
