@@ -232,7 +232,6 @@ class InfluenceMap(Network):
             "keyPeople": self.key_people,
             "large": len(self.nodes) > LARGE_MAP,
             "pathColour": PATH_COLOUR,
-            "coachGlow": COACH_GLOW,
         }
         self.html = _template().render(
             heading=self.heading,
@@ -244,6 +243,7 @@ class InfluenceMap(Network):
             departments=self.departments,
             names=self.search_names,
             node_count=len(self.nodes),
+            path_colour=PATH_COLOUR,
         )
         return self.html
 
