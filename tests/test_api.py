@@ -35,7 +35,7 @@ def result(account):
 def test_public_api_is_pinned():
     assert sorted(ig.__all__) == sorted([
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
-        "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
+        "InfluenceGraphError", "MergeConflict", "StaleWriteError", "StoreError", "__version__",
         "account_plan", "analyze", "dump_account", "export", "import_contacts", "influence_map",
         "load", "load_account", "open_store", "parse_account", "save_account",
     ])
@@ -43,6 +43,7 @@ def test_public_api_is_pinned():
         assert getattr(ig, name) is not None, name
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", ig.__version__)
     assert issubclass(ig.AccountFileError, ig.InfluenceGraphError)
+    assert issubclass(ig.MergeConflict, ig.StaleWriteError)  # a refused merge is a refused stale save
 
 
 EMPTY = inspect.Parameter.empty
@@ -57,8 +58,9 @@ SIGNATURES = {
     "export": [("account", EMPTY), ("path", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
-    "save": [("account", EMPTY), ("force", False)],
-    "load": [("account_id", EMPTY)],
+    "save": [("account", EMPTY), ("force", False), ("merge", False), ("prefer", None)],
+    "load": [("account_id", EMPTY), ("revision", None)],
+    "history": [("account_id", EMPTY)],
     "list": [],
     "delete": [("account_id", EMPTY)],
 }

@@ -36,6 +36,7 @@ STANCE_VALUE = "stance_value"  # number in [-1, 1]; unknown -> 0
 STANCE_KNOWN = "stance_known"
 SUSCEPTIBILITY = "susceptibility"
 IN_DMU = "in_dmu"
+TAGS = "tags"  # the person's tags, as given (e.g. disputed-stance from `ig merge`)
 # Set on the graph of an analyzed account (exports for Gephi, yEd, Cytoscape):
 # the answers of the analysis, under the keys of its JSON.
 LABEL = "label"  # what Gephi shows: the name
@@ -108,6 +109,7 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
                 STANCE_KNOWN: p.stance_known,
                 SUSCEPTIBILITY: p.susceptibility if p.susceptibility is not None else DEFAULT_SUSCEPTIBILITY,
                 IN_DMU: p.id in dmu,
+                TAGS: list(p.tags),
             },
         )
     for m in account.team:

@@ -16,26 +16,12 @@ import networkx as nx
 
 from .. import graph as g
 from ..model import CLOSENESS_VALUES
+from ..model.account import titled  # noqa: F401  (part of this module's wording: name with title)
 
 
 def name(graph: nx.Graph, node: str) -> str:
     """The node's name, else its id."""
     return graph.nodes[node].get(g.NAME) or node
-
-
-def titled(person_name: str, title: str | None) -> str:
-    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明, CEO)`` when the name
-    already ends in brackets (so lists stay readable); the name alone without a title.
-
-    >>> titled("Zhao Ming", "CEO"), titled("Zhao Ming (赵明)", "CEO"), titled("Li", None)
-    ('Zhao Ming (CEO)', 'Zhao Ming (赵明, CEO)', 'Li')
-    """
-    if not title:
-        return person_name
-    stripped = person_name.rstrip()
-    if stripped.endswith(")"):
-        return f"{stripped[:-1]}, {title})"
-    return f"{person_name} ({title})"
 
 
 def label(graph: nx.Graph, node: str) -> str:

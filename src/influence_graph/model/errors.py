@@ -62,5 +62,23 @@ class StaleWriteError(StoreError):
     """Someone saved the account since it was loaded; saving would lose their work."""
 
 
+class MergeConflict(StaleWriteError):
+    """A stale save could not be merged: both sides changed the same fields.
+    ``conflicts`` lists them (:class:`influence_graph.model.merge.Conflict`); nothing was saved."""
+
+    def __init__(self, conflicts: list, headline: str):
+        self.conflicts = list(conflicts)
+        self.headline = headline
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.conflicts)
+        lines = [f"{self.headline} ({count} conflict{'s' if count != 1 else ''}; nothing was saved):"]
+        lines += [f"  {c.message}" for c in self.conflicts]
+        lines.append("Edit your copy so the two sides agree and merge again, or choose a side with "
+                     "--prefer mine|theirs (prefer='mine'|'theirs' in Python).")
+        return "\n".join(lines)
+
+
 class AssumptionError(InfluenceGraphError):
     """A what-if assumption (``--assume ID=STANCE``) naming no person or no valid stance."""

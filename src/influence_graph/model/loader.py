@@ -9,6 +9,7 @@ import difflib
 import functools
 import reprlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -173,10 +174,10 @@ def _compose(text: str, construct: bool = True) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _parse_text(text: str, name: str) -> tuple[Any, _Layout]:
+def _parse_text(text: str, name: str, as_json: bool) -> tuple[Any, _Layout]:
     if not text.strip():
         return None, _Layout(None, name, None)  # parse_account reports the empty file, whatever its format
-    if name.lower().endswith(".json"):
+    if as_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -367,10 +368,19 @@ def parse_account(
 def load_account(path: str | os.PathLike[str]) -> Account:
     """Read and validate an account file (``.yaml``, ``.yml`` or ``.json``)."""
     path = Path(path)
-    name = str(path)
-    text = _read_text(path)
+    return parse_account_text(_read_text(path), str(path))
+
+
+def parse_account_text(text: str, name: str, fmt: str | None = None) -> Account:
+    """Validate the text of an account file; ``name`` (a file name) locates problems.
+    ``fmt`` is ``json`` or ``yaml``; by default JSON when ``name`` ends in ``.json``.
+
+    >>> parse_account_text("account: {id: acme, name: Acme}", "acme.yaml").id
+    'acme'
+    """
+    as_json = fmt == "json" if fmt else name.lower().endswith(".json")
     try:
-        data, layout = _parse_text(text, name)
+        data, layout = _parse_text(text, name, as_json)
         try:
             account = parse_account(data, name, layout.lines, layout.texts)
         except AccountFileError as exc:  # report keys given twice along with everything else
@@ -385,11 +395,17 @@ def load_account(path: str | os.PathLike[str]) -> Account:
 
 
 def dump_account(account: Account, fmt: str = "yaml") -> str:
-    """The account as file text (``yaml`` or ``json``); loading it gives an equal account."""
+    """The account as file text (``yaml`` or ``json``); loading it gives an equal account.
+
+    The text is canonical, so a version-control diff of it is readable: keys in the
+    format's order, lists in the file's order (the order of people and channels is
+    the user's, and the analysis breaks ties by it), one item or value per line
+    (no folding of long text; multi-line text as a ``|`` block).
+    """
     data = {"format": FORMAT, **account.to_data()}
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=math.inf)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

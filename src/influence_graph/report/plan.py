@@ -355,12 +355,23 @@ def _actions(actions: list[dict]) -> Section:
     return Section("actions", "Action list", [Table(["#", "Who (our team)", "Whom", "What", "By", "Why"], rows)])
 
 
-def plan_sections(account: Account, result: Any) -> list[Section]:
-    """The account plan as sections of plain text, in bid-review order."""
+def _since(review: dict | None) -> Section | None:
+    """"Since the last review", from :func:`influence_graph.report.diff.review_section`."""
+    if not review:
+        return None
+    blocks: list[Para | Heading | Bullets | Table] = [Para(review["intro"])]
+    for heading, lines in review["parts"]:
+        blocks += [Heading(heading), Bullets(lines)]
+    return Section("since-last-review", review["title"], blocks)
+
+
+def plan_sections(account: Account, result: Any, since: dict | None = None) -> list[Section]:
+    """The account plan as sections of plain text, in bid-review order; ``since`` adds
+    "Since the last review" after the summary."""
     facts = _Facts(account, result)
     actions = action_rows(result)
     sections = [
-        _summary(facts, actions), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
+        _summary(facts, actions), _since(since), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
         _dynamics(facts), _follow_up_section(facts), _risk_section(facts), _forecast(facts), _actions(actions),
     ]
     return [s for s in sections if s is not None]
@@ -482,15 +493,17 @@ def _map_html(account: Account, result: Any) -> str:
     return influence_map(account, result).generate_html()
 
 
-def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True) -> str:
+def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True,
+                since: dict | None = None) -> str:
     """The account plan as ``"html"`` (self-contained, printable, the influence map
     embedded unless ``include_map`` is false) or ``"md"`` (Markdown).
 
-    ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
+    ``result`` is an ``AnalysisResult`` or its ``to_dict()``; ``since`` is the
+    "Since the last review" content (:func:`influence_graph.report.diff.review_section`).
     """
     if fmt not in ("html", "md"):
         raise InfluenceGraphError(f"unknown report format {fmt!r}; use 'html' or 'md'")
-    sections = plan_sections(account, result)
+    sections = plan_sections(account, result, since)
     if fmt == "md":
         return _render_md(account, result, sections)
     return _render_html(account, result, sections, _map_html(account, result) if include_map else None)
