@@ -40,10 +40,13 @@ class Spacing:
     row_gap: float  # between a row's labels and the next row's dots
     box_gap: float  # between boxes
     max_radius: float  # the most powerful person's dot
+    title_font: float = 15.0  # the size boxes are made wide enough to hold their title at
 
 
 SCREEN = Spacing(row_gap=20.0, box_gap=26.0, max_radius=36.0)
-PRINT = Spacing(row_gap=10.0, box_gap=14.0, max_radius=22.0)
+# On paper the map is scaled down to fit the page and its text is then raised to a
+# legible size, so titles are given room for that larger size.
+PRINT = Spacing(row_gap=10.0, box_gap=14.0, max_radius=22.0, title_font=18.0)
 
 
 def text_width(text: str, size: float) -> float:
@@ -200,7 +203,7 @@ def layout(
     seated = {group: _seat(places, spacing.row_gap) for group, places in groups.items() if places}
     sizes = []
     for group, (_, width, height) in seated.items():
-        title = text_width(titles[group], TITLE_FONT) + 2 * PAD
+        title = text_width(titles[group], spacing.title_font) + 2 * PAD
         sizes.append((max(width + 2 * PAD, title), HEADER + height + PAD))
     corners = _shelves(sizes, aspect, spacing.box_gap)
     total_w = max(x + w for (x, _), (w, _) in zip(corners, sizes))
