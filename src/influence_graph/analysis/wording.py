@@ -320,3 +320,35 @@ def risk(kind: str) -> str:
     ('tied to a competitor', 'something new')
     """
     return RISK_WORDS.get(kind, words(kind))
+
+
+def closeness_explained(strength: float) -> str:
+    """A relationship's closeness with what it means: ``velcro (tight)``; other numbers as a word.
+
+    >>> closeness_explained(1.0), closeness_explained(1 / 3), closeness_explained(0.5)
+    ('velcro (tight, we depend on each other)', 'clip (transactional)', 'moderate')
+    """
+    word = closeness(strength)
+    return f"{word} ({CLOSENESS_WORDS[word]})" if word in CLOSENESS_WORDS else strength_word(strength)
+
+
+def strength_word(strength: float) -> str:
+    """A strength in (0, 1] as a word: ``strong`` (≥ 0.7), ``moderate`` (≥ 0.4), ``weak``.
+
+    >>> strength_word(0.8), strength_word(0.5), strength_word(0.2)
+    ('strong', 'moderate', 'weak')
+    """
+    return "strong" if strength >= 0.7 else "moderate" if strength >= 0.4 else "weak"
+
+
+def top_share(rank: int, total: int) -> str:
+    """Where rank ``rank`` of ``total`` stands, in words a seller reads at a glance.
+
+    >>> top_share(1, 35), top_share(3, 35), top_share(8, 35), top_share(20, 35)
+    ('top 5%', 'top 10%', 'top quarter', 'bottom half')
+    """
+    share = rank / max(total, 1)
+    for limit, words in ((0.05, "top 5%"), (0.10, "top 10%"), (0.25, "top quarter"), (0.5, "top half")):
+        if share <= limit:
+            return words
+    return "bottom half"

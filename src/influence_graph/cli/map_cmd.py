@@ -27,7 +27,7 @@ def map_command(source: str, output: str, open_it: bool, as_of: dt.date | None, 
 
     account = load_source(source, store)
     with user_errors():
-        result = run_analysis(account, as_of=as_of)
+        result = run_analysis(account, as_of=as_of, confidence=False)  # the map does not show it
         influence_map(account, result).write_html(output)
     click.echo(f"Wrote {output}: the influence map of {account.name} ({len(account.people)} people).")
     if open_it:

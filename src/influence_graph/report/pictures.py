@@ -11,7 +11,7 @@ from ..analysis import wording as say
 from ..analysis.result import Analysis
 from ..model import CLOSENESS_VALUES
 from ..viz import svg
-from ..viz.influence_map import DMU_RING, STANCE_COLOURS, TEAM_COLOUR, UNCOVERED_RING, stance_bucket
+from ..viz.style import DMU_RING, STANCE_COLOURS, TEAM_COLOUR, UNCOVERED_RING, stance_bucket
 
 GRID_WIDTH, GRID_HEIGHT = 340.0, 190.0  # pt: 120 × 67 mm
 HEATMAP_WIDTH = 340.0

@@ -103,7 +103,6 @@ class Plan:
     as_of: str
     summary: Summary
     map_svg: Markup | None
-    map_legend: list[dict[str, str]]
     sections: list[Section]
     names: list[str]  # every name in the plan, kept whole across lines
 
@@ -528,20 +527,8 @@ SECTION_BUILDERS: list[SectionBuilder] = [
 ]
 
 
-def _map_legend(a: Analysis) -> list[dict[str, str]]:
-    from ..viz.influence_map import COMPETITOR_COLOUR, EDGE_STYLES, STANCE_COLOURS, TEAM_COLOUR
-
-    legend = [{"kind": "dot", "colour": colour, "label": stance} for stance, colour in STANCE_COLOURS.items()]
-    legend += [
-        {"kind": "ring", "colour": "#111827", "label": "decision unit"},
-        {"kind": "ring dashed", "colour": "#c53030", "label": "decision unit, nobody of ours close"},
-        {"kind": "square", "colour": TEAM_COLOUR, "label": "our team"},
-        {"kind": "triangle", "colour": COMPETITOR_COLOUR, "label": "competitor"},
-        {"kind": "text", "colour": "#111827", "label": "★ hidden power · ▽ figurehead · ♦ coach · bold: key people"},
-    ]
-    legend += [{"kind": "line" + (" dashed" if style["dashes"] else ""), "colour": style["color"], "label": style["legend"]}
-               for style in EDGE_STYLES.values()]
-    return legend
+# The map's page: A4 landscape less the margins and the heading, in points.
+MAP_PAGE_PT = (785.0, 505.0)
 
 
 def build_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], include_map: bool = True,
@@ -559,8 +546,7 @@ def build_plan(account: Account, result: AnalysisResult | Analysis | dict[str, A
         account=analysis.account.name,
         as_of=analysis.as_of.isoformat(),
         summary=_summary(f),
-        map_svg=Markup(map_svg(account, analysis)) if include_map and analysis.people else None,
-        map_legend=_map_legend(analysis),
+        map_svg=Markup(map_svg(account, analysis, fit_pt=MAP_PAGE_PT)) if include_map and analysis.people else None,
         sections=sections,
         names=names,
     )

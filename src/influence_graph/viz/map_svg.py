@@ -1,24 +1,25 @@
-"""The influence map as a static vector picture for print (the account plan's map page).
+"""The influence map as a vector picture (SVG) for print: the account plan embeds it.
 
-It draws the interactive map's own layout (:func:`~influence_graph.viz.influence_map.map_layout`)
-and styles (stance colours, edge styles, badges, rings) with every name at 8 pt or
-more on the printed page: departments are moved closer together to fill a landscape
-page, each keeping its own arrangement of people, and labels are placed where they
-overlap least.
+Same scene, same layout, same colours as the interactive page (``scene``,
+``layout``, ``style``), drawn as SVG text and shapes so that it prints sharp at
+any size: departments as boxes, people in rows by level, every line styled by
+its kind (each style, arrowhead included, defined once), names with their marks,
+and a legend underneath. Laid out tighter than on screen (smaller dots, less
+room between rows and boxes, packed for an A4 landscape page), so that the
+example account fits one A4 landscape page with names at 7 pt or more (the
+smallest figure text print journals accept). Every user string is escaped for XML.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .. import graph as g
-from ..analysis.result import Analysis, AnalysisResult, as_analysis
-from ..model import Account
-from . import svg
-from .influence_map import (
+from . import layout as lay
+from .svg import FONT_FAMILY as FONT, esc as _x
+from .scene import Node, Scene, scene
+from .style import (
     BADGES,
     BORDER_COLOUR,
     COMPETITOR_COLOUR,
@@ -27,189 +28,194 @@ from .influence_map import (
     STANCE_COLOURS,
     TEAM_COLOUR,
     UNCOVERED_RING,
-    MapLayout,
-    map_layout,
-    push_apart,
-    stance_bucket,
 )
 
-# The map page of an A4 landscape plan (277 × 190 mm printable) below its heading and legend.
-PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 785.0, 450.0
-LABEL_PT, KEY_LABEL_PT, DEPARTMENT_PT = 8.0, 8.5, 8.5
-DISC_GAP = 60.0  # map pixels between departments once moved together (room for their names)
-MANY_PEOPLE = 150  # above this, only key people and the strongest are named
-NAMED_WHEN_MANY = 40
+if TYPE_CHECKING:
+    from ..analysis import AnalysisResult
+    from ..analysis.result import Analysis
+    from ..model import Account
+
+__all__ = ["map_svg"]
+
+MARGIN = 6.0
+LEGEND_ROW = 24.0
+LEGEND_FONT = 15.0
+MIN_PRINTED_PT = 8.0  # printed at a fixed size, no text is smaller than this
+
+def _n(value: float) -> str:
+    """A coordinate: one decimal, no trailing zeros (small files, same bytes every time)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _reshaped(placed: MapLayout, aspect: float) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, float]]]:
-    """Disc centres squeezed vertically (``aspect`` ≤ 1) and pushed apart again, each
-    disc's people moved with it: the same arrangement, shaped for a landscape page."""
-    groups = list(placed.discs)
-    centres = np.array([[placed.discs[k][0], placed.discs[k][1] * aspect] for k in groups], dtype=float)
-    radii = np.array([placed.discs[k][2] for k in groups], dtype=float)
-    moved = push_apart(centres, radii, DISC_GAP, rounds=500) if len(groups) > 1 else centres
-    shift = {k: moved[i] - np.array(placed.discs[k][:2]) for i, k in enumerate(groups)}
-    positions = {node: np.array(xy) + shift[placed.group_of[node]] for node, xy in placed.positions.items()}
-    discs = {k: (moved[i], float(radii[i])) for i, k in enumerate(groups)}
-    return positions, discs
+def _defs() -> str:
+    """One style per line kind (a CSS class) and one arrowhead per colour."""
+    rules = [f".k-{kind}{{stroke:{s.colour};stroke-opacity:{round(0.85 * s.opacity, 2)};fill:none"
+             + (f";stroke-dasharray:{' '.join(map(str, s.dashes))}" if s.dashes else "") + "}"
+             for kind, s in EDGE_STYLES.items()]
+    rules.append(f"text{{font-family:{FONT};fill:#1a202c}}")
+    rules.append(".name{paint-order:stroke;stroke:#ffffff;stroke-width:3px;text-anchor:middle}")
+    rules.append(".title{font-weight:bold;fill:#4a5568}")
+    markers = [f'<marker id="a-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
+               f'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{s.colour}"/></marker>'
+               for kind, s in EDGE_STYLES.items() if s.arrow]
+    return f"<defs><style>{''.join(rules)}</style>{''.join(markers)}</defs>"
 
 
-def _extent(positions, discs) -> tuple[float, float, float, float]:
-    xs = [c[0] - r for c, r in discs.values()] + [c[0] + r for c, r in discs.values()]
-    ys = [c[1] - r for c, r in discs.values()] + [c[1] + r for c, r in discs.values()]
-    xs += [p[0] for p in positions.values()]
-    ys += [p[1] for p in positions.values()]
-    return min(xs), min(ys), max(xs), max(ys)
+def _shape(node: Node) -> str:
+    if node.side == g.SIDE_TEAM:
+        fill, border, width, dashes = TEAM_COLOUR, "#000000", 1, ""
+    elif node.side == g.SIDE_COMPETITOR:
+        fill, border, width, dashes = COMPETITOR_COLOUR, "#000000", 1, ""
+    else:
+        fill = STANCE_COLOURS[node.stance]
+        border = UNCOVERED_RING if node.ring == "uncovered" else DMU_RING if node.ring else BORDER_COLOUR
+        width = 5 if node.ring else 1
+        dashes = ' stroke-dasharray="10 6"' if node.ring == "uncovered" else ""
+    paint = f' fill="{fill}" stroke="{border}" stroke-width="{width}"{dashes}'
+    x, y, r = node.x, node.y, node.size
+    halo = (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r + 9)}" fill="#117733" fill-opacity="0.35"/>'
+            if node.coach else "")
+    if node.side == g.SIDE_TEAM:
+        return f'<rect x="{_n(x - r)}" y="{_n(y - r)}" width="{_n(2 * r)}" height="{_n(2 * r)}"{paint}/>'
+    if node.side == g.SIDE_COMPETITOR:
+        points = " ".join(_n(v) for v in (x, y - r, x + r, y + 0.8 * r, x - r, y + 0.8 * r))
+        return f'<polygon points="{points}"{paint}/>'
+    return f'{halo}<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"{paint}/>'
 
 
-def _fit(placed: MapLayout, width: float, height: float):
-    """The reshaping (of a few tried) that prints the map largest, as page coordinates."""
-    best = None
-    for aspect in (1.0, 0.85, 0.7, 0.55, 0.45):
-        positions, discs = _reshaped(placed, aspect)
-        x0, y0, x1, y1 = _extent(positions, discs)
-        margin = DEPARTMENT_PT * 2.2  # a department's name above its disc
-        scale = min(width / max(x1 - x0, 1.0), (height - margin) / max(y1 - y0, 1.0))
-        if best is None or scale > best[0] * 1.02:
-            best = (scale, positions, discs, (x0, y0, x1, y1), margin)
-    scale, positions, discs, (x0, y0, x1, y1), margin = best
-    dx = (width - (x1 - x0) * scale) / 2 - x0 * scale
-    dy = margin + (height - margin - (y1 - y0) * scale) / 2 - y0 * scale
-
-    def page(p) -> tuple[float, float]:
-        return float(p[0] * scale + dx), float(p[1] * scale + dy)
-
-    return scale, {n: page(p) for n, p in positions.items()}, {k: (*page(c), r * scale) for k, (c, r) in discs.items()}
-
-
-def _badges(a: Analysis) -> dict[str, str]:
-    marks: dict[str, list[str]] = {}
-    for flag in a.hidden_power:
-        marks.setdefault(flag.id, []).append(BADGES["hidden_power"][0])
-    for flag in a.figureheads:
-        marks.setdefault(flag.id, []).append(BADGES["figurehead"][0])
-    for person in a.people:
-        if "coach" in person.roles or any(c.id == person.id and c.confirmed for c in a.coach_candidates):
-            marks.setdefault(person.id, []).append(BADGES["coach"][0])
-    return {pid: " ".join(m) for pid, m in marks.items()}
+def _label(node: Node, floor: float = 0.0) -> str:
+    """The name under the node, wrapped as the page wraps it, never smaller than ``floor``."""
+    limit = lay.SLOT_MAX - lay.SLOT_PAD
+    words, lines, line = node.label.split(" "), [], ""
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if line and lay.text_width(trial, node.font) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    weight = ' font-weight="bold"' if node.key else ""
+    font = max(node.font, floor)
+    top = node.y + node.size + font
+    spans = "".join(f'<tspan x="{_n(node.x)}" y="{_n(top + i * font * lay.LINE_HEIGHT)}">{_x(text)}</tspan>'
+                    for i, text in enumerate(lines))
+    return f'<text class="name" font-size="{_n(font)}"{weight}>{spans}</text>'
 
 
-def _edge_lines(account: Account, at: Mapping[str, tuple[float, float]], radius: Mapping[str, float]) -> list[str]:
-    """Every tie as a line between the two nodes' borders, styled as on the interactive map."""
-    lines = []
+def _fitted(text: str, room: float, font: float) -> str:
+    """``text``, cut with an ellipsis where it would run past ``room`` (a box's title
+    printed larger than the box was laid out for).
 
-    def line(a: str, b: str, kind: str, width: float, arrow: bool, opacity: float = 0.75) -> None:
-        (x0, y0), (x1, y1) = at[a], at[b]
-        length = math.hypot(x1 - x0, y1 - y0)
-        if length < 1e-6:
-            return
-        ux, uy = (x1 - x0) / length, (y1 - y0) / length
-        x0, y0 = x0 + ux * radius[a], y0 + uy * radius[a]
-        x1, y1 = x1 - ux * (radius[b] + (1.5 if arrow else 0)), y1 - uy * (radius[b] + (1.5 if arrow else 0))
-        style = EDGE_STYLES[kind]
-        dash = ""
-        if style["dashes"]:
-            dash = ' stroke-dasharray="3 2.5"' if style["dashes"] == [6, 6] else ' stroke-dasharray="1 2"'
-        marker = f' marker-end="url(#arrow-{kind})"' if arrow else ""
-        lines.append(f'<line x1="{svg.num(x0)}" y1="{svg.num(y0)}" x2="{svg.num(x1)}" y2="{svg.num(y1)}" '
-                     f'stroke="{style["color"]}" stroke-width="{svg.num(width)}" stroke-opacity="{opacity}"{dash}{marker}/>')
-
-    for person in account.people:
-        if person.reports_to:
-            line(person.id, person.reports_to, g.KIND_REPORTS_TO, 0.6, False, 0.6)
-    for channel in account.channels:
-        kind = channel.kind.value
-        line(channel.source, channel.target, kind, 0.5 + 1.2 * channel.strength, kind != "rivalry")
-        if channel.mutual and kind != "rivalry":
-            line(channel.target, channel.source, kind, 0.5 + 1.2 * channel.strength, True)
-    for rel in account.relationships:
-        line(rel.member, rel.person, g.KIND_RELATIONSHIP, 0.6 + 2.0 * rel.value, False, 0.6)
-    for rel in account.competitor_relationships:
-        line(rel.competitor, rel.person, g.KIND_COMPETITOR, 0.6 + 1.2 * rel.value, False, 0.8)
-    return lines
+    >>> _fitted("Legal & Compliance", 1000, 15), _fitted("Legal & Compliance", 80, 15)
+    ('Legal & Compliance', 'Legal &…')
+    """
+    if lay.text_width(text, font) <= room:
+        return text
+    while text and lay.text_width(text + "…", font) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
-def _markers() -> str:
-    return "<defs>" + "".join(
-        f'<marker id="arrow-{kind}" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" '
-        f'orient="auto-start-reverse"><path d="M0,0 L6,3 L0,6 z" fill="{style["color"]}"/></marker>'
-        for kind, style in EDGE_STYLES.items() if style["arrows"]
-    ) + "</defs>"
+def _line(view_nodes: Mapping[str, Node], source: str, target: str, kind: str, width: float, mutual: bool) -> str:
+    a, b = view_nodes[source], view_nodes[target]
+    dx, dy = b.x - a.x, b.y - a.y
+    length = math.hypot(dx, dy) or 1.0
+    # End at the rim of the dot it points to, so the arrowhead shows.
+    ax, ay = a.x + dx / length * a.size, a.y + dy / length * a.size
+    bx, by = b.x - dx / length * b.size, b.y - dy / length * b.size
+    arrows = ""
+    if EDGE_STYLES[kind].arrow:
+        arrows = f' marker-end="url(#a-{kind})"' + (f' marker-start="url(#a-{kind})"' if mutual else "")
+    return (f'<line class="k-{kind}" x1="{_n(ax)}" y1="{_n(ay)}" x2="{_n(bx)}" y2="{_n(by)}" '
+            f'stroke-width="{_n(width)}"{arrows}/>')
 
 
-def _shape(node: str, side: str, x: float, y: float, r: float, fill: str, stroke: str, width: float, dashed: bool) -> str:
-    dash = ' stroke-dasharray="3 2"' if dashed else ""
-    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="{svg.num(width)}"{dash}'
-    if side == g.SIDE_TEAM:
-        return f'<rect x="{svg.num(x - r)}" y="{svg.num(y - r)}" width="{svg.num(2 * r)}" height="{svg.num(2 * r)}" {paint}/>'
-    if side == g.SIDE_COMPETITOR:
-        points = " ".join(f"{svg.num(x + r * math.cos(t))},{svg.num(y + r * math.sin(t))}"
-                          for t in (-math.pi / 2, math.pi / 6, 5 * math.pi / 6))
-        return f'<polygon points="{points}" {paint}/>'
-    return f'<circle cx="{svg.num(x)}" cy="{svg.num(y)}" r="{svg.num(r)}" {paint}/>'
+def _legend(left: float, top: float, width: float, font: float = LEGEND_FONT) -> tuple[str, float]:
+    """The legend as rows of entries under the map, its text at ``font``; returns the markup and its height."""
+    row = LEGEND_ROW * font / LEGEND_FONT
+    entries: list[tuple[str, str]] = []
+    for label, colour in STANCE_COLOURS.items():
+        entries.append((f'<circle cx="7" cy="-4" r="6" fill="{colour}" stroke="{BORDER_COLOUR}"/>', label))
+    entries.append((f'<circle cx="7" cy="-4" r="6" fill="#ffffff" stroke="{DMU_RING}" stroke-width="3"/>',
+                    "decision-unit member"))
+    entries.append((f'<circle cx="7" cy="-4" r="6" fill="#ffffff" stroke="{UNCOVERED_RING}" stroke-width="3" '
+                    f'stroke-dasharray="4 2"/>', "… no one on our team is close to"))
+    entries.append((f'<rect x="1" y="-10" width="12" height="12" fill="{TEAM_COLOUR}"/>', "our team"))
+    entries.append((f'<polygon points="7,-11 14,2 0,2" fill="{COMPETITOR_COLOUR}"/>', "competitor"))
+    for mark, label in BADGES.values():
+        entries.append((f'<text x="7" y="0" font-size="{_n(max(13.0, font))}" text-anchor="middle">{_x(mark)}</text>', label))
+    for kind, style in EDGE_STYLES.items():
+        entries.append((f'<line class="k-{kind}" x1="0" y1="-4" x2="22" y2="-4" stroke-width="3"/>', style.legend))
+    column = max(lay.text_width(label, font) for _, label in entries) + 44
+    per_row = max(1, int(width // column))
+    parts = []
+    for i, (symbol, label) in enumerate(entries):
+        x, y = left + (i % per_row) * column, top + (i // per_row) * row
+        parts.append(f'<g transform="translate({_n(x)},{_n(y)})">{symbol}'
+                     f'<text x="28" y="0" font-size="{_n(font)}">{_x(label)}</text></g>')
+    rows = math.ceil(len(entries) / per_row)
+    return "".join(parts), rows * row
+
+
+def _draw(view: Scene, fit_pt: tuple[float, float] | None = None) -> str:
+    left = min(b.x for b in view.boxes) - MARGIN
+    top = min(b.y for b in view.boxes) - MARGIN
+    width = max(b.x + b.w for b in view.boxes) + MARGIN - left
+    height = max(b.y + b.h for b in view.boxes) + MARGIN - top
+    floor = 0.0  # the smallest text, in map units: none unless printed at a fixed size
+    for _ in range(8):  # the legend's height depends on its font, the font on the scale: settle both
+        legend, legend_height = _legend(left + MARGIN, top + height + LEGEND_ROW, width - 2 * MARGIN,
+                                        max(LEGEND_FONT, floor))
+        total = height + legend_height + LEGEND_ROW
+        needed = MIN_PRINTED_PT / min(fit_pt[0] / width, fit_pt[1] / total) if fit_pt else 0.0
+        if needed <= floor * (1 + 1e-9):
+            break
+        floor = needed * 1.001
+    where = {b.group: b for b in view.boxes}
+    nodes = {n.id: n for n in view.nodes}
+    if fit_pt is None:
+        size = 'width="100%"'
+    else:  # printed at a fixed size in points, so its text has a known printed size
+        scale = min(fit_pt[0] / width, fit_pt[1] / total)
+        size = f'class="picture map" width="{_n(width * scale)}pt" height="{_n(total * scale)}pt"'
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_n(left)} {_n(top)} {_n(width)} {_n(total)}" '
+             f'{size} role="img" aria-label="{_x(view.heading)}">',
+             f"<title>{_x(view.heading)}</title>", _defs(),
+             f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" height="{_n(total)}" fill="#ffffff"/>']
+    for link in view.box_links:
+        a, b = where[link["a"]].centre, where[link["b"]].centre
+        colour = "#117733" if link["kind"] == "alliance" else "#CC6677"
+        dashes = ' stroke-dasharray="18 12"' if link["inferred"] else ""
+        parts.append(f'<line x1="{_n(a[0])}" y1="{_n(a[1])}" x2="{_n(b[0])}" y2="{_n(b[1])}" stroke="{colour}" '
+                     f'stroke-opacity="0.4" stroke-width="{_n(3 + 6 * link["strength"])}"{dashes}/>')
+    for box in view.boxes:
+        fill = "#222222" if box.group == "team" else "#718096"
+        parts.append(f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="10" '
+                     f'fill="{fill}" fill-opacity="0.06" stroke="#718096" stroke-opacity="0.45"/>')
+        title_font = max(lay.TITLE_FONT, floor)
+        parts.append(f'<text class="title" x="{_n(box.x + 10)}" y="{_n(box.y + 22)}" '
+                     f'font-size="{_n(title_font)}">{_x(_fitted(box.title, box.w - 14, title_font))}</text>')
+    parts += [_line(nodes, ln.source, ln.target, ln.kind, ln.width, ln.mutual) for ln in view.lines]
+    parts += [_shape(node) for node in view.nodes]
+    parts += [_label(node, floor) for node in view.nodes]
+    parts += [legend, "</svg>"]
+    return "\n".join(parts) + "\n"
 
 
 def map_svg(account: Account, result: AnalysisResult | Analysis | Mapping[str, Any],
-            width: float = PAGE_WIDTH_PT, height: float = PAGE_HEIGHT_PT) -> str:
-    """The influence map of ``account`` as an SVG ``width`` × ``height`` pt: departments,
-    ties, people sized by real power and coloured by stance, the decision unit ringed,
-    our team as squares, competitors as triangles, every name at 8 pt or more.
+            fit_pt: tuple[float, float] | None = None) -> str:
+    """The whole influence map of ``account`` as one SVG document (text), with a
+    legend underneath: for the account plan and anything printed. Deterministic.
+    ``fit_pt`` (width, height) sizes it in points to fit that box (the plan's A4
+    page); by default it takes the width of whatever holds it.
 
     >>> from influence_graph.model import parse_account
     >>> from influence_graph.analysis import analyze
     >>> a = parse_account({"account": {"id": "x", "name": "X"},
-    ...     "people": [{"id": "a", "name": "Ann", "roles": ["decision_maker"]}, {"id": "b", "name": "Bo", "reports_to": "a"}]})
-    >>> picture = map_svg(a, analyze(a, as_of="2026-01-01"))
-    >>> picture.startswith("<svg") and ">Ann</text>" in picture and ">Bo</text>" in picture
+    ...     "people": [{"id": "a", "name": "Ann <CEO>", "roles": ["decision_maker"]}]})
+    >>> svg = map_svg(a, analyze(a, as_of="2026-01-01"))
+    >>> svg.startswith("<svg ") and "Ann &lt;CEO&gt;" in svg and "<CEO>" not in svg
     True
     """
-    analysis = as_analysis(result)
-    placed = map_layout(account, analysis.to_json_data())
-    scale, at, discs = _fit(placed, width, height)
-    side = {node: placed.whole.nodes[node].get(g.SIDE, g.SIDE_CUSTOMER) for node in placed.whole}
-    radius = {node: max(2.5, placed.sizes[node] * scale) for node in placed.whole}
-    body = [_markers(), f'<rect width="{svg.num(width)}" height="{svg.num(height)}" fill="#ffffff"/>']
-    placer = svg.LabelPlacer(svg.Box(0, 0, width, height))
-    for group, (x, y, r) in sorted(discs.items(), key=lambda item: -item[1][2]):
-        body.append(f'<circle cx="{svg.num(x)}" cy="{svg.num(y)}" r="{svg.num(r)}" fill="#f3f5f9" stroke="#d5dbe5" stroke-width="0.6"/>')
-    for group, (x, y, r) in discs.items():  # names above their discs, kept clear of people's labels
-        name = placed.group_names[group]
-        w = svg.text_width(name, DEPARTMENT_PT)
-        top = max(DEPARTMENT_PT, y - r - 2.5)
-        placer.taken.append(svg.Box(x - w / 2, top - DEPARTMENT_PT, x + w / 2, top + 1))
-        body.append(svg.text(x, top, name, DEPARTMENT_PT, "middle", fill="#5a6577", font_weight="600"))
-    body += _edge_lines(account, at, radius)
-
-    rows = {p.id: p for p in analysis.people}
-    uncovered = {u.id for u in analysis.uncovered_decision_makers}
-    dmu = set(analysis.decision_unit)
-    for node in placed.whole:
-        x, y = at[node]
-        placer.add_obstacle(x, y, radius[node])
-        if side[node] == g.SIDE_CUSTOMER:
-            row = rows[node]
-            fill = STANCE_COLOURS[stance_bucket(row.stance if row.stance_known else None)]
-            in_dmu = node in dmu
-            stroke = UNCOVERED_RING if in_dmu and node in uncovered else DMU_RING if in_dmu else BORDER_COLOUR
-            body.append(_shape(node, side[node], x, y, radius[node], fill, stroke, 1.8 if in_dmu else 0.5,
-                               in_dmu and node in uncovered))
-        else:
-            colour = TEAM_COLOUR if side[node] == g.SIDE_TEAM else COMPETITOR_COLOUR
-            body.append(_shape(node, side[node], x, y, radius[node], colour, "#1a202c", 0.5, False))
-
-    badges = _badges(analysis)
-    key = set(analysis.key_people)
-    people = sorted(rows, key=lambda pid: (pid not in key, rows[pid].power_rank))
-    if len(people) > MANY_PEOPLE:
-        people = [pid for i, pid in enumerate(people) if pid in key or i < NAMED_WHEN_MANY]
-    named = people + [m.id for m in analysis.team] + [c.id for c in analysis.competitors]
-    for node in named:
-        label = analysis.name_of(node) + (f" {badges[node]}" if node in badges else "")
-        size = KEY_LABEL_PT if node in key else LABEL_PT
-        spot = placer.place(*at[node], radius[node], label, size, bold=node in key, far=True)
-        if spot.far:
-            body.append(svg.leader(*at[node], radius[node], spot.box))
-        x, y, anchor = spot.x, spot.y, spot.anchor
-        colour = "#111827" if side[node] == g.SIDE_CUSTOMER else TEAM_COLOUR if side[node] == g.SIDE_TEAM else COMPETITOR_COLOUR
-        body.append(svg.label(x, y, label, size, anchor, fill=colour, font_weight="700" if node in key else "400"))
-    return svg.svg_root(width, height, body, f"Influence map of {account.name}", "picture map")
+    return _draw(scene(account, result, aspect=lay.PRINT_ASPECT, spacing=lay.PRINT), fit_pt)
