@@ -293,8 +293,9 @@ def analyze_all(
     JSON of ``ig analyze --format json``) and the portfolio as ``portfolio.csv`` and
     ``portfolio.md``; without it the analyses are kept in memory
     (``portfolio.results``). ``progress(done, total)`` is called before the first
-    account and after each one. Worker processes reopen the store from its location (a Neo4j store
-    with the credentials in the environment, as ``open_store`` reads them).
+    account and after each one; ``exact`` as in :func:`~influence_graph.analysis.analyze`.
+    Worker processes reopen the store from its location (a Neo4j store with the
+    credentials in the environment, as ``open_store`` reads them).
     """
     from .analysis import _as_date  # also loads the analysis here once, before workers fork
 
@@ -316,7 +317,8 @@ def analyze_all(
     finally:
         if opened is not store:
             opened.close()
-    portfolio = Portfolio(opened.location, today, [row for row, _ in outcomes], folder, {row.account_id: text for row, text in outcomes if text})
+    kept = {row.account_id: text for row, text in outcomes if text}
+    portfolio = Portfolio(opened.location, today, [row for row, _ in outcomes], folder, kept)
     if folder is not None:
         portfolio.write(folder)
     return portfolio
