@@ -7,20 +7,30 @@ from pathlib import Path
 
 import click
 
-from ..model import account_json_schema, atomic_write_text
+from ..model import account_json_schema
 from ..model.template import account_template
-from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
+from ..sanitize import terminal_text
+from ._common import (
+    as_of_option,
+    check_outputs,
+    cli,
+    force_option,
+    load_source,
+    run_analysis,
+    store_option,
+    user_errors,
+    write_output,
+)
 
 
 def _team_names(account) -> dict[str, str]:
     return {m.id: m.name for m in account.team}
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write to the file the user named (atomically)."""
+def _emit(text: str, output: str | None, force: bool) -> None:
+    """Print, or write to the file the user named (atomically, by the overwrite rule)."""
     if output:
-        with user_errors():
-            atomic_write_text(output, text)
+        write_output(output, text, force)
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
@@ -28,14 +38,15 @@ def _emit(text: str, output: str | None) -> None:
 
 @cli.command()
 @click.option("--out", "out_dir", default="ig-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the example account, its analysis and its map into.")
-def demo(out_dir: str) -> None:
+              help="Folder to write the example account, its analysis and its map into (created if missing).")
+@force_option
+def demo(out_dir: str, force: bool) -> None:
     """Write the example account, its analysis and its map; print the summary."""
     from ..demo import DEMO_AS_OF, write_demo
     from ..report.summary import render_text
 
-    with user_errors():
-        written = write_demo(out_dir)
+    with user_errors():  # refuses existing files (without --force) before doing any work
+        written = write_demo(out_dir, replace=force)
     data = written.result.to_dict()
     click.echo(render_text(data, _team_names(written.account)))
     click.echo(f"Example account (as of {DEMO_AS_OF}): {written.account_file}")
@@ -47,14 +58,14 @@ def demo(out_dir: str) -> None:
 @cli.command()
 @click.argument("account_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 def init(account_id: str, output: str | None, force: bool) -> None:
     """Start a new account file with comments that explain each section."""
     path = Path(output or f"{account_id}.yaml")
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
+    check_outputs([path], force)
     with user_errors():
-        atomic_write_text(path, account_template(account_id, str(path)))
+        text = account_template(account_id, str(path))
+    write_output(path, text, force)
     click.echo(f"Wrote {path}. Fill it in, then run: ig validate {path}")
 
 
@@ -68,7 +79,8 @@ def validate(source: str, store: str | None) -> None:
         f"{len(getattr(account, section))} {section.replace('_', ' ')}"
         for section in ("people", "departments", "channels", "team", "relationships", "touches")
     )
-    click.echo(f"OK: {source} — {account.name}: {counts}; decision unit of {len(account.decision_unit)}.")
+    click.echo(f"OK: {terminal_text(source)} — {terminal_text(account.name, limit=200)}: {counts}; "
+               f"decision unit of {len(account.decision_unit)}.")
 
 
 @cli.command()
@@ -83,15 +95,18 @@ def schema() -> None:
               help="table: what to act on, for reading; json: every answer, for tools; markdown: for a wiki or email.")
 @as_of_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@force_option
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
 @store_option
-def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
-            store: str | None) -> None:
+def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, force: bool,
+            assume: tuple[str, ...], store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
     from ..analysis.whatif import parse_assumptions
     from ..report.summary import render_markdown, render_text
 
+    if output:
+        check_outputs([output], force)
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
@@ -103,4 +118,4 @@ def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, as
         text = render_markdown(data, _team_names(account))
     else:
         text = render_text(data, _team_names(account))
-    _emit(text, output)
+    _emit(text, output, force)

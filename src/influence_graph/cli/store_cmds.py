@@ -6,9 +6,12 @@ from typing import Any
 
 import click
 
+from ..sanitize import csv_cell, terminal_text
 from ..stores import open_store
 from ..stores.cypher import named_queries
-from ._common import cli, store_option, user_errors
+from ._common import check_outputs, cli, force_option, store_option, user_errors
+
+CELL = 80  # characters of a table cell shown in the terminal; the JSON output has everything
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -44,20 +47,21 @@ def push(sources: tuple[str, ...], force: bool, store: str | None) -> None:
     with user_errors(), open_store(store) as opened:
         for source in sources:
             account, revision = opened.push(source, force=force)
-            click.echo(f"Pushed {account.id} ({account.name}) to {opened.location}, revision {revision}.")
+            click.echo(f"Pushed {account.id} ({terminal_text(account.name, limit=CELL)}) to {opened.location}, revision {revision}.")
 
 
 @cli.command()
 @click.argument("account_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml; .json for JSON).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 @store_option
 def pull(account_id: str, output: str | None, force: bool, store: str | None) -> None:
     """Write an account from the store to a file, to edit and push back."""
     path = output or f"{account_id}.yaml"
+    check_outputs([path], force)
     with user_errors(), open_store(store) as opened:
         account = opened.pull(account_id, path, overwrite=force)
-    click.echo(f"Pulled {account.id} ({account.name}), revision {opened.revision_of(account)}, to {path}.")
+    click.echo(f"Pulled {account.id} ({terminal_text(account.name, limit=CELL)}), revision {opened.revision_of(account)}, to {path}.")
 
 
 @cli.command()
@@ -94,18 +98,20 @@ def query(query: str | None, params: dict[str, Any], fmt: str, store: str | None
         return
     with user_errors(), open_store(store) as opened:
         frame = opened.query(query, **params)
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+    if fmt == "csv":  # a cell starting with = + - @ would run as a formula in a spreadsheet
+        click.echo(frame.map(csv_cell).rename(columns=csv_cell).to_csv(index=False), nl=False)
     elif fmt == "json":
         records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
         click.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
     elif frame.empty:
         click.echo("(no rows)")
     else:
-        click.echo(frame.to_string(index=False))
+        click.echo(frame.map(lambda cell: terminal_text(cell, limit=CELL) if isinstance(cell, str) else cell)
+                   .to_string(index=False))
 
 
 def _echo_table(header: list[str], rows: list[list[str]]) -> None:
+    rows = [[terminal_text(cell, limit=CELL) for cell in row] for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in [header, *rows]:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -27,11 +27,14 @@ from .errors import (
     AccountFileError,
     AccountNotFound,
     AssumptionError,
+    FileWriteError,
     InfluenceGraphError,
+    OutputExists,
     Problem,
     StaleWriteError,
     StoreError,
 )
+from .dates import add_days
 from .loader import atomic_write_text, dump_account, load_account, parse_account, save_account
 from .schema import account_json_schema
 

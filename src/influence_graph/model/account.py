@@ -12,9 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
+from .limits import MAX_ID_LENGTH
+
 FORMAT = "influence-graph/1"
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID_LENGTH)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
 
@@ -310,27 +312,33 @@ class Account(Item):
         ]
 
     def levels(self) -> dict[str, int]:
-        """Each person's level: as given, else one below their boss (1 at the top)."""
+        """Each person's level: as given, else one below their boss (1 at the top, 6 at most).
+
+        Walks up each reporting chain with a loop, not recursion, so a chain
+        thousands deep is fine; a boss who is no one, or a cycle (refused by
+        validation, but an account can be built in code), counts as the top.
+        """
         bosses = {p.id: p.reports_to for p in self.people}
         given = {p.id: p.level for p in self.people}
         levels: dict[str, int] = {}
-
-        def level_of(pid: str, seen: frozenset[str] = frozenset()) -> int:
-            if pid in levels:
-                return levels[pid]
-            if given.get(pid) is not None:
-                levels[pid] = given[pid]
-            else:
-                boss = bosses.get(pid)
-                if boss is None or boss not in bosses or boss in seen:
+        for start in bosses:
+            chain: list[str] = []  # people whose level waits for their boss's, lowest first
+            on_chain: set[str] = set()
+            pid = start
+            while pid not in levels:
+                if given.get(pid) is not None:
+                    levels[pid] = given[pid]  # type: ignore[assignment]
+                    break
+                boss = bosses[pid]
+                if boss is None or boss not in bosses or boss in on_chain or boss == pid:
                     levels[pid] = 1
-                else:
-                    levels[pid] = min(6, level_of(boss, seen | {pid}) + 1)
-            return levels[pid]
-
-        for p in self.people:
-            level_of(p.id)
-        return levels
+                    break
+                chain.append(pid)
+                on_chain.add(pid)
+                pid = boss
+            for pid in reversed(chain):
+                levels[pid] = min(6, levels[bosses[pid]] + 1)  # type: ignore[index]
+        return {p.id: levels[p.id] for p in self.people}
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file form (``from``/``to`` keys, ISO dates), defaults left out."""

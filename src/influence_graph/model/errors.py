@@ -10,15 +10,27 @@ class InfluenceGraphError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an account file, located as precisely as the parser knows."""
+    """One thing wrong in an account file, located as precisely as the parser knows:
+    the item and field (``where``), and the line in a text file or, for a source
+    with its own coordinates (a spreadsheet), the ``position`` shown instead.
+
+    >>> print(Problem("acme.yaml", "people[zhao].stance", "unknown stance 'fan'", 7))
+    acme.yaml:7: people[zhao].stance: unknown stance 'fan'
+    >>> print(Problem("crm.xlsx", "people[li].name", "must not be empty", position="sheet People, row 5, column C"))
+    crm.xlsx, sheet People, row 5, column C: people[li].name: must not be empty
+    """
 
     file: str
     where: str  # e.g. "people[zhao].stance" or "channels[3]"
     message: str
     line: int | None = None
+    position: str | None = None  # e.g. "sheet People, row 5, column C"; printed in place of the line
 
     def __str__(self) -> str:
-        location = f"{self.file}:{self.line}" if self.line else self.file
+        if self.position:
+            location = f"{self.file}, {self.position}"
+        else:
+            location = f"{self.file}:{self.line}" if self.line else self.file
         where = f" {self.where}:" if self.where else ""
         return f"{location}:{where} {self.message}"
 
@@ -27,7 +39,7 @@ class AccountFileError(InfluenceGraphError):
     """An account file (or data) that breaks the format; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where, p.message))
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.position or "", p.where, p.message))
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -37,6 +49,19 @@ class AccountFileError(InfluenceGraphError):
         source = files.pop() if len(files) == 1 else "the account"
         head = f"{count} problem{'s' if count != 1 else ''} in {source}:"
         return "\n".join([head] + [f"  {p}" for p in self.problems])
+
+
+class FileWriteError(InfluenceGraphError):
+    """A file could not be written, or would have replaced something it must not
+    (a symbolic link, a device, a folder); nothing was changed."""
+
+    def __init__(self, path: str, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: cannot write ({reason})")
+
+
+class OutputExists(FileWriteError):
+    """The file exists and the caller did not allow replacing it (``--force``)."""
 
 
 class StoreError(InfluenceGraphError):

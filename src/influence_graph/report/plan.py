@@ -16,7 +16,7 @@ from typing import Any
 
 from ..analysis.followups import OVERDUE_AFTER
 from .text import md_text, stance_text
-from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
+from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role, add_days
 
 # A relationship of at least zipper strength covers a person (DESIGN §4).
 COVERED = CLOSENESS_VALUES["zipper"]
@@ -118,7 +118,7 @@ class _Facts:
 
     def by(self, days: int) -> str:
         """The deadline ``days`` from today, never after a close date still ahead."""
-        deadline = self.today + dt.timedelta(days=days)
+        deadline = add_days(self.today, days)  # clamped at 9999-12-31
         if self.close and self.close >= self.today:
             deadline = min(deadline, self.close)
         return deadline.isoformat()

@@ -13,9 +13,13 @@ from typing import Any
 
 from ..analysis.wording import join, titled
 from ..model import CLOSENESS_VALUES, STANCE_VALUES
+from ..sanitize import shorten, terminal_text
 from .text import md_text, stance_text
 
 TOP = 5  # rows per ranked table: the few things to act on, not a data dump
+# Characters of a name or title in a sentence, of a table cell and of a line in the
+# terminal: a briefing stays readable (and rich stays fast) whatever a file holds.
+NAME, CELL, LINE = 120, 400, 2000
 # An answer that holds in this share of re-drawn scenarios is solid; below FRAGILE_SHARE, a guess.
 STABLE_SHARE, FRAGILE_SHARE = 0.9, 0.7
 
@@ -36,13 +40,13 @@ class People:
         self.by_id = {p["id"]: p for p in data.get("people", [])}
 
     def name(self, pid: str) -> str:
-        return self.by_id.get(pid, {}).get("name") or pid
+        return shorten(self.by_id.get(pid, {}).get("name") or pid, NAME)
 
     def label(self, pid: str) -> str:
         person = self.by_id.get(pid)
         if not person:
             return pid
-        return titled(person["name"], person.get("title"))
+        return titled(shorten(person["name"], NAME), person.get("title") and shorten(person["title"], NAME))
 
     def path(self, ids: list[str], team: dict[str, str]) -> str:
         return " → ".join(team.get(i) or self.name(i) for i in ids)
@@ -355,18 +359,21 @@ def render_text(data: dict[str, Any], team: dict[str, str] | None = None, width:
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
-    console.print(f"[bold]{escape(_title(data))}[/bold]")
+    def shown(text: Any, limit: int) -> str:  # user strings: control characters written out, long ones cut
+        return escape(terminal_text(text, limit=limit))
+
+    console.print(f"[bold]{shown(_title(data), LINE)}[/bold]")
     for section in summary_sections(data, team):
         console.print()
-        console.print(f"[bold underline]{escape(section.title)}[/bold underline]")
+        console.print(f"[bold underline]{shown(section.title, LINE)}[/bold underline]")
         for line in section.lines:
-            console.print(escape(line))
+            console.print(shown(line, LINE))
         if section.columns:
             table = Table(show_header=True, header_style="bold", show_edge=False, pad_edge=False)
             for column in section.columns:
                 table.add_column(column, overflow="fold")
             for row in section.rows:
-                table.add_row(*[escape(str(c)) for c in row])
+                table.add_row(*[shown(c, CELL) for c in row])
             console.print(table)
             if section.more:
                 console.print(f"… and {section.more} more (see --format json)")

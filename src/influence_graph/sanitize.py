@@ -1,0 +1,104 @@
+"""User strings made safe for where they are shown: a terminal, Markdown, a CSV cell.
+
+Every name, title and note in an account file is written by someone else (or
+exported from a CRM): shown raw, an ESC sequence in a name clears the reader's
+screen or hides text, a bidirectional override reorders what a line appears to
+say, and a cell starting with ``=`` runs as a formula in a spreadsheet. Every
+renderer passes user strings through one of these functions:
+
+- :func:`terminal_text` — a terminal (tables, briefings, messages);
+- :func:`markdown_text` — Markdown (one line of a paragraph or a table cell);
+- :func:`csv_cell` — one cell of a CSV file;
+- :func:`shorten` — a long text cut to a length, for table cells.
+
+HTML has its own escaping (``html.escape``, markupsafe) and JSON escapes control
+characters itself. This module depends on nothing in the package, so every
+layer can use it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ELLIPSIS = "…"
+# C0 and C1 control characters, DEL, and the invisible bidirectional controls
+# (marks, embeddings, overrides, isolates) and line/paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at the start
+# "&" starts a character reference only when one follows ("&lt;", "&#60;"); "R&D" stays as typed.
+_MD_REFERENCE = re.compile(r"&(?=#?\w+;)")
+# OWASP's CSV-injection rule: a cell starting with one of these is read as a formula
+# (the full-width forms too, which some spreadsheets fold to the ASCII ones).
+_FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one an ellipsis.
+
+    >>> shorten("Zhao Ming", 6), shorten("Zhao", 6), shorten("Zhao", None)
+    ('Zhao …', 'Zhao', 'Zhao')
+    """
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + ELLIPSIS
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: Any, limit: int | None = None, keep_newlines: bool = False) -> str:
+    """``text`` as a terminal may show it: every control character written out as
+    an escape (``\\x1b``), so none is obeyed; a tab, and a newline unless
+    ``keep_newlines``, becomes a space. ``limit`` cuts it first (:func:`shorten`),
+    which keeps a table fast on a megabyte-long name.
+
+    >>> terminal_text("Zhao\\x1b[2J Ming\\u202e")
+    'Zhao\\\\x1b[2J Ming\\\\u202e'
+    >>> terminal_text("two\\r\\nlines\\tand a tab"), terminal_text("a\\nb", keep_newlines=True)
+    ('two lines and a tab', 'a\\nb')
+    >>> terminal_text("x" * 1_000_000, limit=10)
+    'xxxxxxxxx…'
+    """
+    text = shorten(str(text), limit).replace("\r\n", "\n")
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\t" or (char == "\n" and not keep_newlines):
+            return " "
+        return char if char == "\n" else _escaped(char)
+
+    return _CONTROL.sub(replace, text)
+
+
+def markdown_text(text: Any, limit: int | None = None) -> str:
+    """Text that Markdown shows as typed, on one line: control characters written
+    out (as :func:`terminal_text` does), markup characters escaped (``|`` cannot
+    end a table cell), newlines become spaces, and ``<`` written as ``&lt;`` —
+    every Markdown flavour honours that entity, while some (Python-Markdown) would
+    pass ``\\<img …>`` through as live HTML. ``limit`` cuts it first.
+
+    >>> print(markdown_text("a | b\\nc <d> R&D &amp; #1"))
+    a \\| b c &lt;d\\> R&D &amp;amp; #1
+    >>> print(markdown_text("# not a heading"))
+    \\# not a heading
+    >>> print(markdown_text("bell\\x07"))
+    bell\\\\x07
+    """
+    text = terminal_text(" ".join(shorten(str(text), limit).split()))
+    text = _MD_REFERENCE.sub("&amp;", text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell that no spreadsheet runs as a formula: text starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list) gets a
+    leading ``'``, which spreadsheets show as text. Numbers and other values stay.
+
+    >>> csv_cell("=cmd|' /C calc'!A0"), csv_cell("@SUM(A1)"), csv_cell("Zhao"), csv_cell(-1)
+    ("'=cmd|' /C calc'!A0", "'@SUM(A1)", 'Zhao', -1)
+    """
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return "'" + value
+    return value
