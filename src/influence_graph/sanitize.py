@@ -94,11 +94,18 @@ def markdown_text(text: Any, limit: int | None = None) -> str:
 def csv_cell(value: Any) -> Any:
     """A value for a CSV cell that no spreadsheet runs as a formula: text starting
     with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list) gets a
-    leading ``'``, which spreadsheets show as text. Numbers and other values stay.
+    leading ``'``, which spreadsheets show as text. A carriage return inside becomes
+    a newline, which CSV writers quote (a bare one they leave as is, and a
+    spreadsheet would start a new row there, its next cell a formula again).
+    Numbers and other values stay.
 
     >>> csv_cell("=cmd|' /C calc'!A0"), csv_cell("@SUM(A1)"), csv_cell("Zhao"), csv_cell(-1)
     ("'=cmd|' /C calc'!A0", "'@SUM(A1)", 'Zhao', -1)
+    >>> csv_cell("a\\r=1")
+    'a\\n=1'
     """
-    if isinstance(value, str) and value[:1] in _FORMULA_START:
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value[:1] in _FORMULA_START:
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")

@@ -62,7 +62,6 @@ def demo(out_dir: str, force: bool) -> None:
 def init(account_id: str, output: str | None, force: bool) -> None:
     """Start a new account file with comments that explain each section."""
     path = Path(output or f"{account_id}.yaml")
-    check_outputs([path], force)
     with user_errors():
         text = account_template(account_id, str(path))
     write_output(path, text, force)

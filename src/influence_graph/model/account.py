@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
-from .limits import MAX_ID_LENGTH
+from .limits import MAX_ID_LENGTH, MAX_NUMBER
 
 FORMAT = "influence-graph/1"
 
@@ -108,7 +108,8 @@ def closeness_value(strength: RelationshipStrength) -> float:
 
 class Item(BaseModel):
     # Typos must not be silently dropped, so every model forbids unknown keys.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+    # Numbers are finite whatever their spelling: a quoted "inf" would pass a float field otherwise.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class AccountInfo(Item):
@@ -252,7 +253,7 @@ class Touch(Item):
 
 class Opportunity(Item):
     name: NonEmpty
-    value: Annotated[float, Field(ge=0), Number] | None = None
+    value: Annotated[float, Field(ge=0, le=MAX_NUMBER), Number] | None = None
     currency: str | None = None
     close_date: dt.date | None = None
     stage: str | None = None

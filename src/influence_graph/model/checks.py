@@ -132,10 +132,20 @@ def cross_item_problems(data: dict, problem_at: ProblemAt) -> list[Problem]:
                     add(loc, f"refers to unknown {SECTION_NOUN[target]} {value!r}")
 
     opportunity = data.get("opportunity")
+    lists_of_people = [(("touches", index, "people"), item.get("people")) for index, item in _items(data, "touches")]
     if isinstance(opportunity, dict) and isinstance(opportunity.get("decision_unit"), list):
         for index, value in enumerate(opportunity["decision_unit"]):
             if isinstance(value, str) and value not in known["people"]:
                 add(("opportunity", "decision_unit", index), f"refers to unknown person {value!r}")
+        lists_of_people.append((("opportunity", "decision_unit"), opportunity["decision_unit"]))
+    for loc, values in lists_of_people:  # a person counted twice would weigh twice in the forecast
+        listed: set[str] = set()
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if not isinstance(value, str):
+                continue
+            if value in listed:
+                add(loc + (index,), f"person {value!r} is listed twice")
+            listed.add(value)
 
     for section, field_a, field_b, message in SELF_LOOPS:
         for index, item in _items(data, section):

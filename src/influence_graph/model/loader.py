@@ -199,12 +199,18 @@ def _pydantic_message(error: dict[str, Any], typed: str | None = None) -> str:
         what = "true/false" if isinstance(value, bool) else "a number"
         typed = typed or str(value).lower()
         return f"{typed} is read as {what} here but must be text; quote it: \"{typed}\""
+    if kind == "string_type" and isinstance(value, (list, dict)):
+        return f"expected text, not {_shown(value)}"
     if kind == "list_type" and value is None:
         return "is empty; list the items, or write [] (or leave the key out) for none"
     if kind == "model_type":
         return f"expected a mapping of keys and values, not {_shown(value)}"
     if kind == "literal_error" and error["loc"] == ("format",):
         return f"unsupported format {_shown(value)}; expected {FORMAT!r}"
+    if kind == "finite_number":
+        return f"{_shown(value)} is not a number (numbers must be finite)"
+    if kind == "string_too_long":  # only ids have a maximum: they name files
+        return f"an id of {len(value):,} characters is too long (at most {ctx['max_length']})"
     if kind == "string_pattern_mismatch":
         return f"{_shown(value)} is not a valid id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):

@@ -25,6 +25,7 @@ from ..model import (
     load_account,
     parse_account,
 )
+from ..model.limits import MAX_ID_LENGTH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,10 +45,12 @@ class AccountSummary:
 
 
 def check_account_id(account_id: str) -> str:
-    """``account_id`` if it is a valid id (a slug); :class:`AccountNotFound` otherwise."""
-    if not isinstance(account_id, str) or not _SLUG.match(account_id):
+    """``account_id`` if it is a valid id (a slug of at most MAX_ID_LENGTH characters,
+    so that its file name fits); :class:`AccountNotFound` otherwise."""
+    if not isinstance(account_id, str) or not _SLUG.match(account_id) or len(account_id) > MAX_ID_LENGTH:
+        shown = account_id if not isinstance(account_id, str) or len(account_id) <= 60 else account_id[:59] + "…"
         raise AccountNotFound(
-            f"{account_id!r} is not an account id (lowercase letters, digits, '-' and '_')"
+            f"{shown!r} is not an account id (lowercase letters, digits, '-' and '_'; at most {MAX_ID_LENGTH} characters)"
         )
     return account_id
 
