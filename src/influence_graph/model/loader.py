@@ -113,11 +113,14 @@ def _read_text(path: Path) -> str:
 
 class _Text:
     """What a file's text gives validation: the data, each path's line, the text typed
-    for values YAML read as numbers, and the problems only the text shows."""
+    for values YAML read as numbers, the problems only the text shows, and — if the
+    reader made the data plain itself (the YAML reader does, in its one pass) — the
+    paths of the values it refused; None if the data is still to be made plain."""
 
     def __init__(self, data: Any, lines: Mapping[Path_, int], texts: dict[Path_, str] | None = None,
-                 problems: list[tuple[Path_, str, int]] | None = None):
+                 problems: list[tuple[Path_, str, int]] | None = None, refused: set[Path_] | None = None):
         self.data, self.lines, self.texts, self.problems = data, lines, texts or {}, problems or []
+        self.refused = refused  # None: not made plain yet
 
 
 def _parse_text(text: str, name: str) -> _Text:
@@ -132,7 +135,7 @@ def _parse_text(text: str, name: str) -> _Text:
         document = read_yaml(text)
     except yaml.YAMLError as exc:
         raise AccountFileError([_yaml_problem(name, exc, text)]) from None
-    return _Text(document.data, document.lines, document.texts, document.problems)
+    return _Text(document.data, document.lines, document.texts, document.problems, document.refused)
 
 
 # Pydantic's bound checks, said as the allowed range: "1.5 is out of range (must be at most 1)".
@@ -248,8 +251,9 @@ class _Places:
     def __init__(self, name: str, data: Any, lines: Mapping[Path_, int] | None,
                  positions: Mapping[Path_, str] | None):
         self.name, self.data = name, data
-        self.lines: Mapping[Path_, int] = lines or {}
-        self.positions: Mapping[Path_, str] = positions or {}
+        # `is None`, not `or`: asking a lazy line map whether it is empty would work it out.
+        self.lines: Mapping[Path_, int] = lines if lines is not None else {}
+        self.positions: Mapping[Path_, str] = positions if positions is not None else {}
 
     def problem(self, loc: Path_, message: str, line: int | None = None) -> Problem:
         return Problem(self.name, item_label(self.data, loc), message,
@@ -258,8 +262,6 @@ class _Places:
 
 def _nearest(places: Mapping[Path_, Any], loc: Path_) -> Any:
     """The place of ``loc``, else of the nearest item or section holding it."""
-    if not places:
-        return None
     for cut in range(len(loc), -1, -1):
         place = places.get(loc[:cut])
         if place is not None:
@@ -306,13 +308,19 @@ def parse_account(
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
     """
-    return _validated(data, name, lines, texts, positions, [])
+    return _validated(data, name, lines, texts, positions)
 
 
 def _validated(data: Any, name: str, lines: Mapping[Path_, int] | None, texts: dict[Path_, str] | None,
-               positions: Mapping[Path_, str] | None, read_problems: list[tuple[Path_, str, int]]) -> Account:
+               positions: Mapping[Path_, str] | None, read: _Text | None = None) -> Account:
+    """:func:`parse_account`'s three steps; ``read``: what a file reader found already."""
+    read_problems = read.problems if read is not None else []
     with _gc_paused():
-        data, plain_problems, refused = plain_data(data)
+        if read is not None and read.refused is not None:  # held to the same rules while it was read
+            plain_problems: list[tuple[Path_, str]] = []
+            refused = read.refused
+        else:
+            data, plain_problems, refused = plain_data(data)
         places = _Places(name, data, lines, positions)
         problems = [places.problem(loc, message, line) for loc, message, line in read_problems]
         problems += [places.problem(loc, message) for loc, message in plain_problems]
@@ -341,7 +349,7 @@ def load_account(path: str | os.PathLike[str]) -> Account:
     with _gc_paused():
         try:
             read = _parse_text(text, name)
-            return _validated(read.data, name, read.lines, read.texts, None, read.problems)
+            return _validated(read.data, name, read.lines, read.texts, None, read)
         except RecursionError:  # not expected (the readers keep their own stacks): a message, never a traceback
             raise AccountFileError([Problem(name, "", "nested too deeply to read")]) from None
 

@@ -147,12 +147,13 @@ _MERGE_KEY = object()  # `<<`: the value's keys are merged in
 class YamlDocument:
     """What :func:`read_yaml` found: the data, each path's line (a mapping value's
     is its key's line), the text typed for each number or true/false (by path),
-    and the problems as (path, message, line)."""
+    the problems as (path, message, line), and the paths of the values refused."""
 
     data: Any = None
     lines: dict[Path_, int] = field(default_factory=dict)
     texts: dict[Path_, str] = field(default_factory=dict)
     problems: list[tuple[Path_, str, int]] = field(default_factory=list)
+    refused: set[Path_] = field(default_factory=set)
 
 
 def _skip(get: Any, start: Any) -> None:
@@ -215,6 +216,7 @@ def _read(get: Any) -> YamlDocument:
     doc = YamlDocument()
     lines, texts, problems = doc.lines, doc.texts, doc.problems
     resolve = _resolver()
+    first_chars = _FIRST_CHARS
     anchors: dict[str, Any] = {}
     # The open containers; the innermost one is unpacked into locals.
     stack: list[tuple[Any, Path_, bool, Any, int, list]] = []
@@ -233,7 +235,8 @@ def _read(get: Any) -> YamlDocument:
                 if kind is MappingEndEvent:
                     pass  # the mapping is complete: handled below
                 elif (kind is ScalarEvent and event.tag is None and len(event.value) <= MAX_KEY_LENGTH
-                      and (not event.implicit[0] or resolve(event.value) == STR)):
+                      and (not event.implicit[0] or (event.value[:1] or "~") not in first_chars
+                           or resolve(event.value) == STR)):
                     key, key_line = event.value, line  # a plain text key, the usual case
                     if event.anchor is not None:
                         anchors[event.anchor] = key
@@ -260,7 +263,8 @@ def _read(get: Any) -> YamlDocument:
             text = event.value
             tag = event.tag
             if tag is None or tag == "!":
-                tag = resolve(text) if event.implicit[0] else STR
+                # Inline for the usual case: no implicit type starts with the text's first character.
+                tag = resolve(text) if event.implicit[0] and (text[:1] or "~") in first_chars else STR
                 if tag != STR and tag in _TYPED:
                     texts[here] = text
             if tag == STR and len(text) <= MAX_TEXT_LENGTH:
@@ -315,6 +319,8 @@ def _read(get: Any) -> YamlDocument:
         else:
             continue  # the stream's or the document's start
         # A finished value: into its list or mapping, or it is the whole document.
+        if value is REFUSED:
+            doc.refused.add(here)
         if container is None:
             doc.data = value
             lines.setdefault((), at)
@@ -368,7 +374,7 @@ def read_yaml(text: str) -> YamlDocument:
     too_deep = _flow_nesting_past_guard(text)
     if too_deep:
         line, column = too_deep
-        return YamlDocument(problems=[((), f"{TOO_DEEP} (column {column})", line)])
+        return YamlDocument(data=REFUSED, problems=[((), f"{TOO_DEEP} (column {column})", line)], refused={()})
     parser = _Loader(text)
     try:
         doc = _read(parser.get_event)
