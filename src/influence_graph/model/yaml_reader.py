@@ -105,9 +105,14 @@ def _number(tag: str, text: str) -> int | float:
         raise _ValueProblem(problem)
     try:
         if tag == INT:
-            number = _CONSTRUCTOR.construct_yaml_int(yaml.ScalarNode(tag, text))
+            # Plain decimals the quick way; YAML 1.1's own rules for the rest (0x1F, octal 0123, 1:30).
+            simple = text.isdigit() and (text[0] != "0" or text == "0")
+            number = int(text) if simple else _CONSTRUCTOR.construct_yaml_int(yaml.ScalarNode(tag, text))
         else:
-            number = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, text))
+            try:  # 0.55, -1.5e+3 and 1_000.5 read as YAML reads them
+                number = float(text)
+            except ValueError:  # .inf, 1:30.5, 1__0.5
+                number = _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, text))
     except (ValueError, IndexError):
         what = "a whole number (!!int)" if tag == INT else "a number (!!float)"
         raise _ValueProblem(f"{text!r} is not {what}") from None
