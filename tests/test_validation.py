@@ -260,6 +260,28 @@ def test_an_explicit_valid_timestamp_is_read_as_the_date_it_spells(tmp_path):
     assert load_account(path).touches[0].date == dt.date(2026, 2, 28)
 
 
+def test_the_garbage_collector_is_paused_while_loading_and_restored_after(tmp_path, monkeypatch):
+    import gc
+
+    from influence_graph.model import loader
+
+    seen = []  # whether the collector ran while the data was validated
+    real_plain_data = loader.plain_data
+    monkeypatch.setattr(loader, "plain_data", lambda data: seen.append(gc.isenabled()) or real_plain_data(data))
+    good = write(tmp_path, '{"account": {"id": "a", "name": "A"}}', "good.json")
+    bad = write(tmp_path, '{"account": {"id": "a"}}', "bad.json")
+    assert load_account(good).id == "a" and gc.isenabled()
+    with pytest.raises(AccountFileError):
+        load_account(bad)
+    assert gc.isenabled() and seen == [False, False]
+    gc.disable()
+    try:  # a caller's own pause is left as it was
+        load_account(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 # --- the same order for data from code (a notebook, a CRM import) ------------------------------
 
 
