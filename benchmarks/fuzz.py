@@ -4,7 +4,7 @@ many do anything else ("unexpected": an exception, or a problem with no place).
 
     python3 benchmarks/fuzz.py --cases 5000 [--first-seed 0] [--keep DIR]
 
-The cases and the check are the test suite's (tests/mutations.py, run on 400
+The cases and the check are the test suite's (tests/mutations.py, run on 1,600
 cases by tests/test_fuzz.py). Exits 1 if any case was unexpected, printing the
 first ones; ``--keep DIR`` saves those files to reproduce them.
 """

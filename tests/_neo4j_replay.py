@@ -18,6 +18,7 @@ the statements: the Cypher lint and the contract suite on a real server are.
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any, Callable
 from unittest.mock import create_autospec
@@ -155,7 +156,8 @@ class MemoryGraph:
         if name == "save_account":
             node = self._merge_account(account)
             props = {**node[1], "account": account, "name": params["name"], "industry": params["industry"],
-                     "notes": params["notes"], "revision": uuid.uuid4().hex[:12]}
+                     "notes": params["notes"], "revision": uuid.uuid4().hex[:12],
+                     "saved_at": neo4j.time.DateTime.now(dt.timezone.utc)}
             props.pop("_lock", None)
             node[1] = _set(props)
             return [{"revision": node[1]["revision"]}]
@@ -166,6 +168,20 @@ class MemoryGraph:
             doomed = [n for n in self.nodes if n[0] == "Account" and n[1]["id"] == account]
             self.delete(doomed)
             return [{"deleted": len(doomed)}]
+        if name == "create_revision":
+            owner = self.find("Account", id=account)
+            if owner is not None:
+                node = ["Revision", _set({**params["props"], "account": account,
+                                          "saved_at": neo4j.time.DateTime.from_iso_format(params["saved_at"].replace("Z", "+00:00"))})]
+                self.nodes.append(node)
+                self.rels.append(["HAS_REVISION", owner, node, {}])
+            return []
+        if name == "delete_revisions":
+            self.delete([n for n in self.nodes if n[0] == "Revision" and n[1]["account"] == account])
+            return []
+        if name == "unlock_account":
+            self.find("Account", id=account)[1].pop("_lock", None)
+            return []
         if name in _NODES:
             self.nodes += [[_NODES[name], _set(row)] for row in params["rows"]]
             return []
@@ -190,6 +206,8 @@ class MemoryGraph:
                 if a is not None and b is not None:  # MATCH found both ends; otherwise the row is dropped
                     self.rels.append([rel_type, a, b, _set((props or (lambda r: {}))(row))])
             return []
+        if name == "load_revision":
+            return self.load_revision(account, params["number"])
         return getattr(self, name)(account)
 
     def _merge_account(self, account: str) -> list:
@@ -207,7 +225,22 @@ class MemoryGraph:
         node = self.find("Account", id=account)
         if node is None:
             return []
-        return [{k: node[1].get(k) for k in ("name", "industry", "notes", "revision")}]
+        return [{**{k: node[1].get(k) for k in ("name", "industry", "notes", "revision")},
+                 "saved_at": _text(node[1].get("saved_at"))}]
+
+    def _revisions(self, account: str) -> list[dict]:
+        return sorted((n[1] for n in self.nodes if n[0] == "Revision" and n[1]["account"] == account),
+                      key=lambda r: r["number"])
+
+    def latest_revision(self, account: str) -> list[dict]:
+        return [{k: r[k] for k in ("number", "revision", "content")} for r in self._revisions(account)[-1:]]
+
+    def list_revisions(self, account: str) -> list[dict]:
+        return [{**{k: r.get(k) for k in ("number", "revision", "by", "summary")}, "saved_at": _text(r["saved_at"])}
+                for r in self._revisions(account)]
+
+    def load_revision(self, account: str, number: int) -> list[dict]:
+        return [{"content": r["content"]} for r in self._revisions(account) if r["number"] == number]
 
     def load_departments(self, account: str) -> list[dict]:
         return [{"props": dict(d[1]), "parent": self.one(d, "PART_OF")} for d in self.scoped("Department", account)]

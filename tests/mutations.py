@@ -93,8 +93,10 @@ def _at(data, path):
     return data
 
 
-def _people(data) -> list[dict]:
-    return [p for p in data.get("people") or [] if isinstance(p, dict) and isinstance(p.get("id"), str)]
+def _with_ids(data, section: str = "people") -> list[dict]:
+    """The items of ``section`` that still are mappings with a text id (earlier mutations may have broken some)."""
+    items = data.get(section)
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)] if isinstance(items, list) else []
 
 
 def _long_chain(rng: random.Random, data: dict) -> None:
@@ -102,7 +104,7 @@ def _long_chain(rng: random.Random, data: dict) -> None:
     depth = rng.choice([300, 1200])
     chain = [{"id": f"c{i}", "name": f"C {i}", "reports_to": f"c{i + 1}"} for i in range(depth)]
     chain.append({"id": f"c{depth}", "name": "Chain top"})
-    data["people"] = _people(data) + chain
+    data["people"] = _with_ids(data) + chain
 
 
 def mutate_data(rng: random.Random, data: dict) -> dict:
@@ -164,17 +166,17 @@ def mutate_data(rng: random.Random, data: dict) -> dict:
     elif kind == "section":
         data[rng.choice(SECTIONS + ["account", "opportunity", "format"])] = copy.deepcopy(rng.choice(ODD_VALUES))
     elif kind == "cycle":
-        people = _people(data)
+        people = _with_ids(data)
         if len(people) >= 2:
             first, second = rng.sample(people, 2)
             first["reports_to"], second["reports_to"] = second["id"], rng.choice([first["id"], second["id"]])
     elif kind == "department_cycle":
-        departments = [d for d in data.get("departments") or [] if isinstance(d, dict) and "id" in d]
+        departments = _with_ids(data, "departments")
         if len(departments) >= 2:
             first, second = rng.sample(departments, 2)
             first["parent"], second["parent"] = second["id"], first["id"]
     elif kind == "self_loop":
-        people = _people(data)
+        people = _with_ids(data)
         if people:
             person = rng.choice(people)
             person["reports_to"] = person["id"]

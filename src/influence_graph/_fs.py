@@ -214,3 +214,9 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all, replacing a regular file there
     (the name the stores and older callers use; see :func:`write_text`)."""
     write_text(path, text)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all, replacing a regular file
+    there (a workbook, say; see :func:`write_bytes`)."""
+    write_bytes(path, content)

@@ -22,6 +22,7 @@ from .account import (
     Touch,
     closeness_value,
     stance_value,
+    titled,
 )
 from .errors import (
     AccountFileError,
@@ -29,13 +30,22 @@ from .errors import (
     AssumptionError,
     FileWriteError,
     InfluenceGraphError,
+    MergeConflict,
     OutputExists,
     Problem,
     StaleWriteError,
     StoreError,
 )
 from .dates import add_days
-from .loader import atomic_write_text, dump_account, load_account, parse_account, save_account
+from .loader import (
+    atomic_write_bytes,
+    atomic_write_text,
+    dump_account,
+    load_account,
+    parse_account,
+    parse_account_text,
+    save_account,
+)
 from .schema import account_json_schema
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -12,12 +12,13 @@ class InfluenceGraphError(Exception):
 class Problem:
     """One thing wrong in an account file, located as precisely as the parser knows:
     the item and field (``where``), and the line in a text file or, for a source
-    with its own coordinates (a spreadsheet), the ``position`` shown instead.
+    that is not YAML (a CSV file, a workbook), the ``position`` that holds the value
+    ("sheet People, row 5, column C (stance)"), printed in place of the line.
 
     >>> print(Problem("acme.yaml", "people[zhao].stance", "unknown stance 'fan'", 7))
     acme.yaml:7: people[zhao].stance: unknown stance 'fan'
-    >>> print(Problem("crm.xlsx", "people[li].name", "must not be empty", position="sheet People, row 5, column C"))
-    crm.xlsx, sheet People, row 5, column C: people[li].name: must not be empty
+    >>> print(Problem("contacts.csv", "people[li].title", "must not be empty", 7, "line 7, column 3 (Title)"))
+    contacts.csv, line 7, column 3 (Title): people[li].title: must not be empty
     """
 
     file: str
@@ -74,6 +75,24 @@ class AccountNotFound(StoreError):
 
 class StaleWriteError(StoreError):
     """Someone saved the account since it was loaded; saving would lose their work."""
+
+
+class MergeConflict(StaleWriteError):
+    """A stale save could not be merged: both sides changed the same fields.
+    ``conflicts`` lists them (:class:`influence_graph.model.merge.Conflict`); nothing was saved."""
+
+    def __init__(self, conflicts: list, headline: str):
+        self.conflicts = list(conflicts)
+        self.headline = headline
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.conflicts)
+        lines = [f"{self.headline} ({count} conflict{'s' if count != 1 else ''}; nothing was saved):"]
+        lines += [f"  {c.message}" for c in self.conflicts]
+        lines.append("Edit your copy so the two sides agree and merge again, or choose a side with "
+                     "--prefer mine|theirs (prefer='mine'|'theirs' in Python).")
+        return "\n".join(lines)
 
 
 class AssumptionError(InfluenceGraphError):

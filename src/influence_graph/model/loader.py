@@ -21,6 +21,7 @@ import contextlib
 import difflib
 import gc
 import json
+import math
 import os
 import reprlib
 from collections.abc import Iterator, Mapping
@@ -30,7 +31,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .._fs import atomic_write_text
+from .._fs import atomic_write_bytes, atomic_write_text, write_text
 from .account import FORMAT, Account
 from .checks import cross_item_problems, item_label
 from .errors import AccountFileError, Problem
@@ -38,7 +39,8 @@ from .json_reader import JsonLines, JsonProblem, read_json
 from .plain import Path_, plain_data
 from .yaml_reader import read_yaml
 
-__all__ = ["atomic_write_text", "dump_account", "load_account", "parse_account", "save_account"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "dump_account", "load_account", "parse_account",
+           "parse_account_text", "save_account"]
 
 # What a value is shown as in a message: short, whatever the file holds.
 _SHOWN = reprlib.Repr()
@@ -123,10 +125,10 @@ class _Text:
         self.refused = refused  # None: not made plain yet
 
 
-def _parse_text(text: str, name: str) -> _Text:
+def _parse_text(text: str, name: str, as_json: bool) -> _Text:
     if not text.strip():
         return _Text(None, {})  # parse_account reports the empty file, whatever its format
-    if name.lower().endswith(".json"):
+    if as_json:
         try:
             return _Text(read_json(text), JsonLines(text))
         except JsonProblem as exc:
@@ -295,9 +297,9 @@ def parse_account(
     texts: dict[Path_, str] | None = None,
     positions: Mapping[Path_, str] | None = None,
 ) -> Account:
-    """Validate plain data (parsed YAML/JSON, or rows a CRM import turned into an
-    account) into an :class:`Account`: types and limits, then fields, then the
-    rules across items (the module's docstring says why in that order).
+    """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook)
+    into an :class:`Account`: types and limits, then fields, then the rules across
+    items (the module's docstring says why in that order).
 
     Raises :class:`AccountFileError` listing every problem, located by item and
     field, and by line (``lines``: path -> line) or by the source's own position
@@ -307,6 +309,12 @@ def parse_account(
 
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
+    >>> parse_account({"account": {"id": "acme", "name": ""}}, "acme.csv",
+    ...               positions={("account", "name"): "line 2, column 1 (Account Name)"})
+    Traceback (most recent call last):
+    ...
+    influence_graph.model.errors.AccountFileError: 1 problem in acme.csv:
+      acme.csv, line 2, column 1 (Account Name): account.name: must not be empty
     """
     return _validated(data, name, lines, texts, positions)
 
@@ -344,25 +352,41 @@ def _validated(data: Any, name: str, lines: Mapping[Path_, int] | None, texts: d
 def load_account(path: str | os.PathLike[str]) -> Account:
     """Read and validate an account file (``.yaml``, ``.yml`` or ``.json``)."""
     path = Path(path)
-    name = str(path)
-    text = _read_text(path)
+    return parse_account_text(_read_text(path), str(path))
+
+
+def parse_account_text(text: str, name: str, fmt: str | None = None) -> Account:
+    """Validate the text of an account file; ``name`` (a file name) locates problems.
+    ``fmt`` is ``json`` or ``yaml``; by default JSON when ``name`` ends in ``.json``.
+
+    >>> parse_account_text("account: {id: acme, name: Acme}", "acme.yaml").id
+    'acme'
+    """
+    as_json = fmt == "json" if fmt else name.lower().endswith(".json")
     with _gc_paused():
         try:
-            read = _parse_text(text, name)
+            read = _parse_text(text, name, as_json)
             return _validated(read.data, name, read.lines, read.texts, None, read)
         except RecursionError:  # not expected (the readers keep their own stacks): a message, never a traceback
             raise AccountFileError([Problem(name, "", "nested too deeply to read")]) from None
 
 
 def dump_account(account: Account, fmt: str = "yaml") -> str:
-    """The account as file text (``yaml`` or ``json``); loading it gives an equal account."""
+    """The account as file text (``yaml`` or ``json``); loading it gives an equal account.
+
+    The text is canonical, so a version-control diff of it is readable: keys in the
+    format's order, lists in the file's order (the order of people and channels is
+    the user's, and the analysis breaks ties by it), one item or value per line
+    (no folding of long text; multi-line text as a ``|`` block).
+    """
     data = {"format": FORMAT, **account.to_data()}
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=math.inf)
 
 
-def save_account(account: Account, path: str | os.PathLike[str]) -> None:
-    """Write the account to ``path`` atomically, as JSON if the name ends in .json, else YAML."""
+def save_account(account: Account, path: str | os.PathLike[str], replace: bool = True) -> None:
+    """Write the account to ``path`` atomically, as JSON if the name ends in .json, else YAML;
+    ``replace=False`` refuses to replace an existing file (see :mod:`influence_graph._fs`)."""
     fmt = "json" if str(path).lower().endswith(".json") else "yaml"
-    atomic_write_text(path, dump_account(account, fmt))
+    write_text(path, dump_account(account, fmt), replace)

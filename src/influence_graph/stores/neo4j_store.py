@@ -4,7 +4,9 @@ Every statement is read by name from ``cypher/`` (see :mod:`.cypher`) and sent
 with parameters; no user string is ever formatted into Cypher text. Saving runs
 in one managed write transaction (the driver retries transient failures): lock
 the account node and check its revision, delete the account's nodes, write each
-section with one ``UNWIND $rows`` statement per batch, set a new revision.
+section with one ``UNWIND $rows`` statement per batch, set a new revision, and
+keep it as a ``(:Revision)`` node holding the account's canonical JSON, who saved
+it, when and a summary of the change — so history and content commit together.
 Loading, listing and queries run in managed read transactions. Every node
 carries ``account``, so accounts never mix. The graph model is drawn in
 ``cypher/README.md``.
@@ -12,6 +14,7 @@ carries ``account``, so accounts never mix. The graph model is drawn in
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -20,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from ..model import Account, AccountNotFound, StoreError, parse_account
+from ..model import Account, AccountNotFound, StoreError, dump_account, parse_account, parse_account_text
 from ..model.account import Closeness, StanceLabel, stance_value
-from .base import AccountSummary, Store, check_account_id
+from ..model.diff import SECTIONS as FILE_SECTIONS
+from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
 from .cypher import Statement, named_query, schema_statements, store_statement
 
 if TYPE_CHECKING:
@@ -56,18 +60,9 @@ CLEARS = (
     "delete_touches",
     "delete_opportunity",
 )
-SECTIONS = (
-    "departments",
-    "people",
-    "channels",
-    "department_relations",
-    "team",
-    "relationships",
-    "competitors",
-    "competitor_relationships",
-    "touches",
-    "opportunity",
-)
+# The sections each read by one load_<section> statement (the account head by load_account).
+SECTIONS = tuple(section for section in FILE_SECTIONS if section != "account")
+UNRECORDED = "saved before revisions were kept"
 # Properties the store adds for scoping, ordering and querying; not account fields.
 _INTERNAL = {"account", "seq", "stance_value", "in_decision_unit"}
 _CONTACT = "contact_"
@@ -327,39 +322,95 @@ class Neo4jStore(Store):
         # Locks the account node until commit, so the check and the write are one step.
         stored = tx.run(store_statement("stored_revision"), {"account": aid}).single()["revision"]
         self._refuse_stale(aid, None if stored is None else str(stored), expected, force)
+        number, previous = 0, None
+        if stored is not None:
+            number, previous = self._previous(tx, aid, str(stored))
+            if previous == account:  # nothing changed: no new revision
+                tx.run(store_statement("unlock_account"), {"account": aid}).consume()
+                return str(stored)
         for name in CLEARS:
             tx.run(store_statement(name), {"account": aid}).consume()
         info = account.account
         head = {"account": aid, "name": info.name, "industry": info.industry, "notes": info.notes}
-        revision = tx.run(store_statement("save_account"), head).single()["revision"]
+        revision = str(tx.run(store_statement("save_account"), head).single()["revision"])
         for name in WRITES:
             for batch in _batches(rows[name], self.batch_size):
                 tx.run(store_statement(name), {"account": aid, "rows": batch}).consume()
-        return str(revision)
+        self._record(tx, aid, number + 1, revision, account, utc_now(), current_user(),
+                     change_summary(previous, account))
+        return revision
+
+    def _previous(self, tx: neo4j.ManagedTransaction, account_id: str, stored: str) -> tuple[int, Account | None]:
+        """The number of the stored account's revision and the account; a stored account
+        with no revision yet (saved by an older version) is recorded first."""
+        latest = tx.run(store_statement("latest_revision"), {"account": account_id}).single()
+        if latest is not None and latest["revision"] == stored:
+            return latest["number"], self._from_json(latest["content"], account_id, latest["number"])
+        head, sections = _load_work(tx, account_id)
+        previous = self._account(account_id, head, sections)
+        number = (latest["number"] if latest is not None else 0) + 1
+        self._record(tx, account_id, number, stored, previous, _when(head.get("saved_at")), None, UNRECORDED)
+        return number, previous
+
+    @staticmethod
+    def _record(tx: neo4j.ManagedTransaction, account_id: str, number: int, revision: str, account: Account,
+                saved_at: str, by: str | None, summary: str) -> None:
+        props = {"number": number, "revision": revision, "by": by, "summary": summary,
+                 "content": dump_account(account, "json")}
+        tx.run(store_statement("create_revision"),
+               {"account": account_id, "props": props, "saved_at": saved_at}).consume()
+
+    def _from_json(self, content: str, account_id: str, number: int) -> Account:
+        return parse_account_text(content, f"revision {number} of account {account_id!r} in {self.location}", "json")
+
+    def _account(self, account_id: str, head: dict, sections: dict) -> Account:
+        data = account_data({"id": account_id, **head}, sections)
+        return parse_account(data, f"account {account_id!r} in {self.location}")
 
     def _load(self, account_id: str) -> tuple[Account, str]:
         with self._session() as session:
             head, sections = session.execute_read(_load_work, account_id)
         if head is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
-        data = account_data({"id": account_id, **head}, sections)
-        return parse_account(data, f"account {account_id!r} in {self.location}"), str(head["revision"])
+        return self._account(account_id, head, sections), str(head["revision"])
+
+    def _history(self, account_id: str) -> list[Revision]:
+        with self._session() as session:
+            head, records = session.execute_read(_history_work, account_id)
+        if head is None:
+            raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        history = [Revision(r["number"], r["revision"], _when(r["saved_at"]), r["by"], r["summary"]) for r in records]
+        if not history or history[-1].revision != str(head["revision"]):
+            history.append(Revision(len(history) + 1, str(head["revision"]), _when(head["saved_at"]), None, UNRECORDED))
+        return history
+
+    def _load_revision(self, account_id: str, revision: Revision) -> Account:
+        with self._session() as session:
+            records = session.execute_read(_data, store_statement("load_revision"),
+                                           {"account": account_id, "number": revision.number})
+        if not records:
+            raise AccountNotFound(f"account {account_id!r} in {self.location} has no revision {revision.number}")
+        return self._from_json(records[0]["content"], account_id, revision.number)
 
     def list(self) -> list[AccountSummary]:
         with self._session() as session:
             records = session.execute_read(_data, store_statement("list_accounts"), {})
         return [AccountSummary(r["id"], r["name"], str(r["revision"])) for r in records]
 
-    def delete(self, account_id: str) -> None:
+    def delete(self, account_id: str) -> int:
         check_account_id(account_id)
         with self._session() as session:
-            session.execute_write(self._delete_work, account_id)
+            return session.execute_write(self._delete_work, account_id)
 
-    def _delete_work(self, tx: neo4j.ManagedTransaction, account_id: str) -> None:
-        for name in CLEARS:
-            tx.run(store_statement(name), {"account": account_id}).consume()
-        if tx.run(store_statement("delete_account"), {"account": account_id}).single()["deleted"] == 0:
+    def _delete_work(self, tx: neo4j.ManagedTransaction, account_id: str) -> int:
+        head, records = _history_work(tx, account_id)
+        if head is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        count = len(records) + (0 if records and records[-1]["revision"] == head["revision"] else 1)
+        for name in (*CLEARS, "delete_revisions"):
+            tx.run(store_statement(name), {"account": account_id}).consume()
+        tx.run(store_statement("delete_account"), {"account": account_id}).consume()
+        return count
 
     def query(self, cypher_or_name: str, /, **params: Any) -> pd.DataFrame:
         """Run a named query (``cypher/<name>.cypher``) or raw Cypher, read-only.
@@ -403,6 +454,24 @@ def _table(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> t
     result = tx.run(text, params)
     keys = list(result.keys())
     return keys, [[_plain(v) for v in record.values()] for record in result]
+
+
+def _when(value: str | None) -> str:
+    """A Neo4j datetime's text as UTC ISO to the second (``unknown`` if none was kept)."""
+    if not value:
+        return "unknown"
+    try:
+        return utc_text(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:  # nanoseconds: more digits than Python reads
+        return utc_text(dt.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value).replace("Z", "+00:00")))
+
+
+def _history_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict | None, list[dict]]:
+    params = {"account": account_id}
+    head = tx.run(store_statement("load_account"), params).single()
+    if head is None:
+        return None, []
+    return head.data(), _data(tx, store_statement("list_revisions"), params)
 
 
 def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict | None, dict[str, list]]:
