@@ -264,13 +264,10 @@ def outcome(path: Path) -> tuple[str, str]:
         return "unexpected", traceback.format_exc(limit=-6)
     try:
         result = analyze(account, as_of=AS_OF)
-        data = result.to_dict()
-        json.dumps(data)
-        team = {m.id: m.name for m in account.team}
-        for text in (render_text(data, team), render_markdown(data, team)):
+        json.dumps(result.to_dict())
+        for text in (render_text(result), render_markdown(result, full=True), render_plan(account, result, fmt="md")):
             if "\x1b" in text:
-                return "unexpected", "an escape character reached the briefing"
-        render_plan(account, result, fmt="md")
+                return "unexpected", "an escape character reached the briefing or the plan"
     except Exception:  # noqa: BLE001
         return "unexpected", traceback.format_exc(limit=-6)
     return "accepted", ""

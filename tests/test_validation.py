@@ -157,7 +157,9 @@ def test_report_near_the_end_of_the_calendar_clamps_its_dates(runner, tmp_path):
     result = runner.invoke(cli, ["report", str(EXAMPLE), "-o", str(tmp_path / "plan.md"), "--as-of", "9999-12-25"])
     assert result.exit_code == 0, result.output
     plan = (tmp_path / "plan.md").read_text(encoding="utf-8")
-    assert "9999-12-31" in plan and "10000" not in plan
+    assert "31 Dec" in plan and "10000" not in plan
+    analyzed = runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", "9999-12-25"])
+    assert max(action["by"] for action in json.loads(analyzed.output)["actions"]) == "9999-12-31"
 
 
 def test_json_keys_given_twice_are_found_whatever_else_the_file_holds(tmp_path):

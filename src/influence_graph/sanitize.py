@@ -6,8 +6,11 @@ screen or hides text, a bidirectional override reorders what a line appears to
 say, and a cell starting with ``=`` runs as a formula in a spreadsheet. Every
 renderer passes user strings through one of these functions:
 
-- :func:`terminal_text` — a terminal (tables, briefings, messages);
-- :func:`markdown_text` — Markdown (one line of a paragraph or a table cell);
+- :func:`terminal_text` — the command line's messages and tables: control
+  characters written out (``\\x1b``), so a message shows what the file holds;
+- :func:`plain_text` — prose a person reads (the briefing, the plan, the map,
+  through ``analysis.wording.clean``): control characters become spaces;
+  Markdown escaping on top of it is ``report.text.md_text``;
 - :func:`csv_cell` — one cell of a CSV file;
 - :func:`shorten` — a long text cut to a length, for table cells.
 
@@ -23,10 +26,7 @@ from typing import Any
 ELLIPSIS = "…"
 # C0 and C1 control characters, DEL, and the invisible bidirectional controls
 # (marks, embeddings, overrides, isolates) and line/paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]>|~]|^#)")  # "#" makes a heading only at the start
-# "&" starts a character reference only when one follows ("&lt;", "&#60;"); "R&D" stays as typed.
-_MD_REFERENCE = re.compile(r"&(?=#?\w+;)")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # OWASP's CSV-injection rule: a cell starting with one of these is read as a formula
 # (the full-width forms too, which some spreadsheets fold to the ASCII ones).
 _FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
@@ -69,26 +69,18 @@ def terminal_text(text: Any, limit: int | None = None, keep_newlines: bool = Fal
             return " "
         return char if char == "\n" else _escaped(char)
 
-    return _CONTROL.sub(replace, text)
+    return CONTROL.sub(replace, text)
 
 
-def markdown_text(text: Any, limit: int | None = None) -> str:
-    """Text that Markdown shows as typed, on one line: control characters written
-    out (as :func:`terminal_text` does), markup characters escaped (``|`` cannot
-    end a table cell), newlines become spaces, and ``<`` written as ``&lt;`` —
-    every Markdown flavour honours that entity, while some (Python-Markdown) would
-    pass ``\\<img …>`` through as live HTML. ``limit`` cuts it first.
+def plain_text(text: str) -> str:
+    """``text`` with every control character (escape sequences, carriage returns,
+    bells, newlines, bidirectional overrides) turned into a space: for outputs a
+    person reads as prose — the briefing, the plan, the map (``wording.clean``).
 
-    >>> print(markdown_text("a | b\\nc <d> R&D &amp; #1"))
-    a \\| b c &lt;d\\> R&D &amp;amp; #1
-    >>> print(markdown_text("# not a heading"))
-    \\# not a heading
-    >>> print(markdown_text("bell\\x07"))
-    bell\\\\x07
+    >>> plain_text("Zhao\\x1b[31m Ming\\u202e\\r\\n")
+    'Zhao [31m Ming   '
     """
-    text = terminal_text(" ".join(shorten(str(text), limit).split()))
-    text = _MD_REFERENCE.sub("&amp;", text)
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+    return CONTROL.sub(" ", text)
 
 
 def csv_cell(value: Any) -> Any:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -23,8 +26,20 @@ from ._common import (
 )
 
 
-def _team_names(account) -> dict[str, str]:
-    return {m.id: m.name for m in account.team}
+def _terminal() -> tuple[int, bool]:
+    """The briefing's width and whether to style it: ``COLUMNS`` when set, else the
+    terminal's width, else 80 (as click and rich read it); bold and colour only on a
+    terminal and never with ``NO_COLOR`` set."""
+    width = shutil.get_terminal_size((80, 24)).columns
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return width, color
+
+
+def _briefing(result, full: bool = False, styled: bool = True) -> str:
+    from ..report.summary import render_text
+
+    width, color = _terminal()
+    return render_text(result, width=width, color=color and styled, full=full)
 
 
 def _emit(text: str, output: str | None, force: bool) -> None:
@@ -43,12 +58,10 @@ def _emit(text: str, output: str | None, force: bool) -> None:
 def demo(out_dir: str, force: bool) -> None:
     """Write the example account, its analysis and its map; print the summary."""
     from ..demo import DEMO_AS_OF, write_demo
-    from ..report.summary import render_text
 
     with user_errors():  # refuses existing files (without --force) before doing any work
         written = write_demo(out_dir, replace=force)
-    data = written.result.to_dict()
-    click.echo(render_text(data, _team_names(written.account)))
+    click.echo(_briefing(written.result), nl=False)
     click.echo(f"Example account (as of {DEMO_AS_OF}): {written.account_file}")
     click.echo(f"Analysis (JSON):  {written.analysis_file}")
     click.echo(f"Influence map:    {written.map_file}  (open it in a browser)")
@@ -104,14 +117,20 @@ def schema(of_result: bool) -> None:
 @force_option
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
+@click.option("--full", is_flag=True,
+              help="Every row of every section (table, markdown); by default the briefing keeps to about 60 lines.")
 @click.option("--exact", is_flag=True,
               help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @store_option
 def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, force: bool,
-            assume: tuple[str, ...], exact: bool, store: str | None) -> None:
-    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
+            assume: tuple[str, ...], full: bool, exact: bool, store: str | None) -> None:
+    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
+
+    The table is a briefing that fits the terminal's width: the deal, what to act on
+    first (owner and date), the biggest risks, who nobody on our team is close to,
+    who really decides."""
     from ..analysis.whatif import parse_assumptions
-    from ..report.summary import render_markdown, render_text
+    from ..report.summary import render_markdown
 
     if output:
         check_outputs([output], force)
@@ -119,11 +138,10 @@ def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, fo
     with user_errors():
         assumptions = parse_assumptions(assume) or None
     result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
-    data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "markdown":
-        text = render_markdown(data, _team_names(account))
+        text = render_markdown(result, full=full)
     else:
-        text = render_text(data, _team_names(account))
+        text = _briefing(result, full=full, styled=output is None)
     _emit(text, output, force)

@@ -30,7 +30,7 @@ def map_command(source: str, output: str, force: bool, open_it: bool, as_of: dt.
 
     account = load_source(source, store)
     with user_errors():
-        result = run_analysis(account, as_of=as_of)
+        result = run_analysis(account, as_of=as_of, confidence=False)  # the map does not show it
         page = influence_map(account, result).generate_html()
     write_output(output, page, force)
     click.echo(f"Wrote {output}: the influence map of {terminal_text(account.name, limit=200)} "
