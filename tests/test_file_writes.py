@@ -19,6 +19,7 @@ from influence_graph.model import FileWriteError, OutputExists, load_account
 from influence_graph.stores import open_store
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
+CONTACTS = Path(__file__).resolve().parent / "data" / "crm" / "hubspot-contacts.csv"
 AS_OF = "2026-11-20"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes, FIFOs and devices are POSIX")
 
@@ -182,6 +183,9 @@ WRITERS = {
     "report -o": (["report", str(EXAMPLE), "--as-of", AS_OF, "-o", "out.md"], "out.md"),
     "pull -o": (["pull", "huaxin-auto", "--store", "store", "-o", "out.yaml"], "out.yaml"),
     "demo": (["demo", "--out", "."], "analysis.json"),
+    "import": (["import", str(CONTACTS), "--account", "Kestrel Aerospace", "-o", "out.yaml"], "out.yaml"),
+    "export -o": (["export", str(EXAMPLE), "-o", "out.xlsx"], "out.xlsx"),
+    "merge -o": (["merge", str(EXAMPLE), str(EXAMPLE), "-o", "out.yaml"], "out.yaml"),
 }
 
 
@@ -210,7 +214,7 @@ def test_every_command_replaces_an_existing_file_with_force(in_folder, name):
     (in_folder / written).chmod(0o600)
     result = CliRunner().invoke(cli, [*args, "--force"])
     assert result.exit_code == 0, result.output
-    assert (in_folder / written).read_text(encoding="utf-8") != "mine\n"
+    assert (in_folder / written).read_bytes() != b"mine\n"
     if os.name == "posix":
         assert mode(in_folder / written) == 0o600
 
