@@ -52,7 +52,7 @@ SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
     "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False)],
     "analyze_all": [("store", None), ("jobs", None), ("as_of", None), ("out_dir", None), ("progress", None),
-                    ("exact", False)],
+                    ("exact", False), ("replace", True)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],

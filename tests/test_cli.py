@@ -121,7 +121,7 @@ def test_init_refuses_to_overwrite_and_bad_ids(runner, tmp_path):
         Path("acme.yaml").write_text("mine", encoding="utf-8")
         result = runner.invoke(cli, ["init", "acme"])
         assert result.exit_code == 1
-        assert result.output == "Error: acme.yaml already exists; use --force to overwrite it\n"
+        assert result.output == "Error: acme.yaml already exists; add --force to replace it\n"
         assert Path("acme.yaml").read_text(encoding="utf-8") == "mine"
         result = runner.invoke(cli, ["init", "Acme Corp"])
         assert result.exit_code == 1
@@ -150,6 +150,7 @@ def test_analyze_is_deterministic_and_writes_only_the_output(runner, tmp_path):
     first = runner.invoke(cli, args)
     assert first.output == runner.invoke(cli, args).output
     with runner.isolated_filesystem(temp_dir=tmp_path):
+        Path("out").mkdir()
         result = runner.invoke(cli, args + ["-o", "out/analysis.json"])
         assert result.exit_code == 0
         assert json.loads(Path("out/analysis.json").read_text(encoding="utf-8")) == json.loads(first.output)

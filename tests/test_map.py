@@ -143,6 +143,7 @@ def test_page_loads_nothing_from_the_network(hostile_page):
 def test_writes_only_the_path_given(hostile, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     network = influence_map(*hostile)
+    (tmp_path / "maps").mkdir()
     network.write_html(Path("maps") / "a.html")
     network.write_html("b.html")
     assert sorted(os.listdir(tmp_path)) == ["b.html", "maps"]
@@ -532,6 +533,7 @@ def test_notebook_repr_is_a_sandboxed_srcdoc_iframe(hostile):
 def test_cli_writes_the_map(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
+    (tmp_path / "out").mkdir()
     ok = runner.invoke(cli, ["map", str(EXAMPLE), "-o", "out/map.html", "--as-of", AS_OF])
     assert ok.exit_code == 0, ok.output
     assert "Wrote out/map.html" in ok.output

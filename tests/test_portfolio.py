@@ -211,3 +211,18 @@ def test_a_progress_bar_on_a_terminal_and_none_when_piped(store):
     piped = _stderr_of(argv, terminal=False)
     assert "Analyzing" not in piped and "5/5" not in piped
     assert piped.splitlines()[0] == "Error: broken: 1 problem in " + str((store / "broken.yaml").resolve()) + ":"
+
+
+def test_files_there_already_are_replaced_only_with_force(store, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "acme.json").write_text("mine", encoding="utf-8")
+    refused = _all(store, out)
+    assert refused.exit_code == 1
+    assert refused.stderr == f"Error: {out / 'acme.json'} already exists; add --force to replace it\n"
+    assert sorted(p.name for p in out.iterdir()) == ["acme.json"] and (out / "acme.json").read_text() == "mine"
+    forced = _all(store, out, "--force")
+    assert forced.exit_code == 1  # the broken account, as always
+    assert json.loads((out / "acme.json").read_text(encoding="utf-8"))["account"]["id"] == "acme"
+    missing_parent = _all(store, tmp_path / "no" / "such")
+    assert missing_parent.exit_code == 1 and "cannot create the folder" in missing_parent.stderr

@@ -82,7 +82,7 @@ def test_merge_prefer_settles_in_that_maps_favour(run, two_maps, tmp_path):
 def test_merge_refuses_bad_input_and_writes_nothing(run, two_maps, tmp_path):
     (tmp_path / "merged.yaml").write_text("keep me")
     exists = run("merge", "kam.yaml", "se.yaml", "-o", "merged.yaml")
-    assert exists.exit_code == 2 and "merged.yaml already exists; choose another file or overwrite it with --force" in exists.output
+    assert (exists.exit_code, exists.output) == (1, "Error: merged.yaml already exists; add --force to replace it\n")
     assert (tmp_path / "merged.yaml").read_text() == "keep me"
     other = write(tmp_path / "other.yaml", {"account": {"id": "other", "name": "Other"}})
     wrong = run("merge", "kam.yaml", str(other), "-o", "out.yaml")

@@ -123,6 +123,7 @@ def analyze_all(
     out_dir: str | _os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     exact: bool = False,
+    replace: bool = True,
 ) -> Portfolio:
     """Analyze every account in a store (a store from :func:`open_store`, a directory
     or a Neo4j URL; default ``INFLUENCE_GRAPH_STORE`` or ``./accounts``) in ``jobs``
@@ -133,11 +134,12 @@ def analyze_all(
     an account that could not be analyzed, naming its file and problem);
     ``portfolio.results[account_id]`` the full analysis. ``out_dir`` also writes
     ``<account_id>.json`` for each account and ``portfolio.csv`` / ``portfolio.md``.
-    ``exact`` as in :func:`analyze`.
+    ``exact`` as in :func:`analyze`; ``replace=False`` refuses to replace files in ``out_dir``.
     """
     from .portfolio import analyze_all as _analyze_all
 
-    return _analyze_all(store, jobs=jobs, as_of=as_of, out_dir=out_dir, progress=progress, exact=exact)
+    return _analyze_all(store, jobs=jobs, as_of=as_of, out_dir=out_dir, progress=progress, exact=exact,
+                        replace=replace)
 
 
 def influence_map(

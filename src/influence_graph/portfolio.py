@@ -31,9 +31,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import InfluenceGraphError, atomic_write_text
+from ._fs import check_target, write_text
+from .model import FileWriteError, InfluenceGraphError
 from .analysis.wording import clean
 from .report.text import md_text
+from .sanitize import csv_cell
 from .stores import open_store
 from .stores.base import Store
 
@@ -51,8 +53,6 @@ CSV_COLUMNS = [
     "account_id", "account", "opportunity", "close_date", "forecast_support", "tier",
     "decision_unit", "uncovered_decision_makers", "uncovered_names", "top_risk", "analysis_file", "error",
 ]
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,20 +113,6 @@ class PortfolioRow:
     def csv_record(self) -> list[Any]:
         """The row for ``portfolio.csv``, text cells neutralized against formulas."""
         return [csv_cell(value) for value in self.record()]
-
-
-def csv_cell(value: Any) -> Any:
-    """``value`` safe in a spreadsheet cell: text that would start a formula gets a
-    leading apostrophe (shown as typed, never evaluated); numbers stay numbers.
-
-    >>> csv_cell("=HYPERLINK(\\"http://x\\")"), csv_cell("-1"), csv_cell(-0.5), csv_cell("Li"), csv_cell(None)
-    ('\\'=HYPERLINK("http://x")', "'-1", -0.5, 'Li', '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def summarize(account_id: str, analysis: Analysis, analysis_file: str | None = None) -> PortfolioRow:
@@ -243,12 +229,13 @@ class Portfolio:
             for row in self.rows
         ]
 
-    def write(self, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
-        """Write ``portfolio.csv`` and ``portfolio.md`` into ``out_dir`` (atomically)."""
+    def write(self, out_dir: str | os.PathLike[str], replace: bool = True) -> tuple[Path, Path]:
+        """Write ``portfolio.csv`` and ``portfolio.md`` into ``out_dir`` (each whole or not at all;
+        ``replace=False`` refuses to replace an existing one)."""
         folder = Path(out_dir)
         paths = folder / PORTFOLIO_CSV, folder / PORTFOLIO_MARKDOWN
-        atomic_write_text(paths[0], self.to_csv())
-        atomic_write_text(paths[1], self.to_markdown())
+        write_text(paths[0], self.to_csv(), replace)
+        write_text(paths[1], self.to_markdown(), replace)
         return paths
 
 
@@ -284,6 +271,7 @@ def analyze_all(
     out_dir: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     exact: bool = False,
+    replace: bool = True,
 ) -> Portfolio:
     """Analyze every account in ``store`` (a :class:`Store`, a directory or a Neo4j URL;
     default ``$INFLUENCE_GRAPH_STORE`` or ``./accounts``) in ``jobs`` processes
@@ -291,7 +279,9 @@ def analyze_all(
 
     With ``out_dir``, each analysis is written as ``out_dir/<account_id>.json`` (the
     JSON of ``ig analyze --format json``) and the portfolio as ``portfolio.csv`` and
-    ``portfolio.md``; without it the analyses are kept in memory
+    ``portfolio.md`` (the folder is created if missing, its parent must exist; with
+    ``replace=False`` an existing file of those is refused before any account is
+    analyzed); without it the analyses are kept in memory
     (``portfolio.results``). ``progress(done, total)`` is called before the first
     account and after each one; ``exact`` as in :func:`~influence_graph.analysis.analyze`.
     Worker processes reopen the store from its location (a Neo4j store with the
@@ -305,9 +295,9 @@ def analyze_all(
         ids = opened.ids()
         folder = Path(out_dir) if out_dir is not None else None
         if folder is not None and ids:
-            _prepare(folder)
+            _prepare(folder, ids, replace)
         jobs = max(1, min(jobs or default_jobs(), len(ids)))
-        task = _Task(today, None if folder is None else str(folder), exact)
+        task = _Task(today, None if folder is None else str(folder), exact, replace)
         if progress:
             progress(0, len(ids))
         if jobs == 1:
@@ -319,18 +309,22 @@ def analyze_all(
             opened.close()
     kept = {row.account_id: text for row, text in outcomes if text}
     portfolio = Portfolio(opened.location, today, [row for row, _ in outcomes], folder, kept)
-    if folder is not None:
-        portfolio.write(folder)
+    if folder is not None and ids:
+        portfolio.write(folder, replace)
     return portfolio
 
 
-def _prepare(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise InfluenceGraphError(f"{folder} is a file, not a folder for the analyses")
+def _prepare(folder: Path, ids: list[str], replace: bool) -> None:
+    """The output folder, made if missing; every file to be written checked first."""
+    if folder.is_dir():
+        for name in [f"{account_id}.json" for account_id in ids] + [PORTFOLIO_CSV, PORTFOLIO_MARKDOWN]:
+            check_target(folder / name, replace)
+    elif folder.exists():
+        raise FileWriteError(str(folder), "it is a file; name a folder for the analyses")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
     except OSError as exc:
-        raise InfluenceGraphError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+        raise FileWriteError(str(folder), f"cannot create the folder: {exc.strerror or exc}") from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -340,6 +334,7 @@ class _Task:
     as_of: dt.date
     out_dir: str | None  # write <id>.json here; None: send the JSON back
     exact: bool = False  # exact brokerage at any size
+    replace: bool = True  # replace an existing <id>.json
 
 
 Outcome = tuple[PortfolioRow, "str | None"]
@@ -356,7 +351,7 @@ def analyze_stored(store: Store, account_id: str, task: _Task) -> Outcome:
         if task.out_dir is None:
             return summarize(account_id, result.analysis), text
         path = Path(task.out_dir) / f"{account_id}.json"
-        atomic_write_text(path, text)
+        write_text(path, text, task.replace)
         return summarize(account_id, result.analysis, str(path)), None
     except InfluenceGraphError as exc:
         return PortfolioRow(account_id, error=str(exc)), None

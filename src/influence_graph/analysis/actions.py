@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import add_days
 from .followups import OVERDUE_AFTER
 
 # What an action is worth, in support points (the forecast's scale, -1 … +1).
@@ -299,14 +300,6 @@ def _ask_once_per_introducer(ordered: list[_Action], names: Mapping[str, str]) -
             action.follows = asked
 
 
-def _add_days(day: dt.date, days: int) -> dt.date:
-    """``day`` + ``days``, clamped to the calendar's last day instead of overflowing."""
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max
-
-
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
     days, day = [], start
     while day <= end:
@@ -314,7 +307,7 @@ def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
             days.append(day)
         if day == dt.date.max:
             break
-        day = _add_days(day, 1)
+        day = add_days(day, 1)
     return days or [start]
 
 
@@ -327,12 +320,12 @@ def _schedule(ordered: list[_Action], today: dt.date, close_date: dt.date | None
     closing = close_date if close_date and close_date > today else None
     # Meetings after an introduction are placed once the asks they wait for have a date.
     for action in [a for a in ordered if a.follows is None] + [a for a in ordered if a.follows is not None]:
-        start = _add_days(today, 1)
+        start = add_days(today, 1)
         if action.follows is not None:
-            start = max(start, _add_days(action.follows.by, INTRODUCED_MEETING_DAYS))
-        end = max(start, _add_days(today, action.latest()))
+            start = max(start, add_days(action.follows.by, INTRODUCED_MEETING_DAYS))
+        end = max(start, add_days(today, action.latest()))
         if action.follows is not None:
-            end = max(end, _add_days(start, RHYTHM_DAYS - INTRODUCED_MEETING_DAYS))
+            end = max(end, add_days(start, RHYTHM_DAYS - INTRODUCED_MEETING_DAYS))
         if closing:
             start, end = min(start, closing), min(end, closing)
         day = min(_working_days(start, end), key=lambda d: (load.get((action.owner, d), 0), d))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -23,22 +22,18 @@ import networkx as nx
 from .. import graph as g
 from ..model import CLOSENESS_VALUES
 from ..model.account import titled  # noqa: F401  (part of this module's wording: name with title)
-
-
-# C0 and C1 controls, DEL, the invisible bidirectional controls (which reorder what a
-# line appears to say) and the line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from ..sanitize import plain_text
 
 
 def clean(text: str) -> str:
     """User text for any output (terminal, Markdown, HTML, SVG): control characters
     (escape sequences, carriage returns, bells, newlines, bidirectional overrides)
-    become spaces, so none reaches the reader raw.
+    become spaces, so none reaches the reader raw (:func:`influence_graph.sanitize.plain_text`).
 
     >>> clean("Zhao\\x1b[31m Ming\\u202e\\r\\n")
     'Zhao [31m Ming   '
     """
-    return _CONTROL.sub(" ", text)
+    return plain_text(text)
 
 
 def name(graph: nx.Graph, node: str) -> str:

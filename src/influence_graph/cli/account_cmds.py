@@ -10,9 +10,21 @@ from pathlib import Path
 
 import click
 
-from ..model import account_json_schema, atomic_write_text
+from ..model import account_json_schema
 from ..model.template import account_template
-from ._common import UserError, as_of_option, cli, load_source, run_analysis, store_option, user_errors
+from ..sanitize import terminal_text
+from ._common import (
+    UserError,
+    as_of_option,
+    check_outputs,
+    cli,
+    force_option,
+    load_source,
+    run_analysis,
+    store_option,
+    user_errors,
+    write_output,
+)
 
 
 def _terminal() -> tuple[int, bool]:
@@ -31,11 +43,10 @@ def _briefing(result, full: bool = False, styled: bool = True) -> str:
     return render_text(result, width=width, color=color and styled, full=full)
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write to the file the user named (atomically)."""
+def _emit(text: str, output: str | None, force: bool) -> None:
+    """Print, or write to the file the user named (atomically, by the overwrite rule)."""
     if output:
-        with user_errors():
-            atomic_write_text(output, text)
+        write_output(output, text, force)
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
@@ -43,13 +54,14 @@ def _emit(text: str, output: str | None) -> None:
 
 @cli.command()
 @click.option("--out", "out_dir", default="ig-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the example account, its analysis and its map into.")
-def demo(out_dir: str) -> None:
+              help="Folder to write the example account, its analysis and its map into (created if missing).")
+@force_option
+def demo(out_dir: str, force: bool) -> None:
     """Write the example account, its analysis and its map; print the summary."""
     from ..demo import DEMO_AS_OF, write_demo
 
-    with user_errors():
-        written = write_demo(out_dir)
+    with user_errors():  # refuses existing files (without --force) before doing any work
+        written = write_demo(out_dir, replace=force)
     click.echo(_briefing(written.result), nl=False)
     click.echo(f"Example account (as of {DEMO_AS_OF}): {written.account_file}")
     click.echo(f"Analysis (JSON):  {written.analysis_file}")
@@ -60,14 +72,13 @@ def demo(out_dir: str) -> None:
 @cli.command()
 @click.argument("account_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 def init(account_id: str, output: str | None, force: bool) -> None:
     """Start a new account file with comments that explain each section."""
     path = Path(output or f"{account_id}.yaml")
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     with user_errors():
-        atomic_write_text(path, account_template(account_id, str(path)))
+        text = account_template(account_id, str(path))
+    write_output(path, text, force)
     click.echo(f"Wrote {path}. Fill it in, then run: ig validate {path}")
 
 
@@ -81,7 +92,8 @@ def validate(source: str, store: str | None) -> None:
         f"{len(getattr(account, section))} {section.replace('_', ' ')}"
         for section in ("people", "departments", "channels", "team", "relationships", "touches")
     )
-    click.echo(f"OK: {source} — {account.name}: {counts}; decision unit of {len(account.decision_unit)}.")
+    click.echo(f"OK: {terminal_text(source)} — {terminal_text(account.name, limit=200)}: {counts}; "
+               f"decision unit of {len(account.decision_unit)}.")
 
 
 @cli.command()
@@ -107,6 +119,7 @@ def schema(of_result: bool) -> None:
 @click.option("-o", "--output", type=click.Path(), metavar="PATH",
               help="Write to this file instead of printing; with --all, the folder for <account>.json and "
               "portfolio.csv / portfolio.md.")
+@force_option
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
 @click.option("--full", is_flag=True,
@@ -117,7 +130,7 @@ def schema(of_result: bool) -> None:
               help="With --all: how many accounts to analyze at once (default: the number of CPUs).")
 @store_option
 def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | None, output: str | None,
-            assume: tuple[str, ...], full: bool, exact: bool, jobs: int | None, store: str | None) -> None:
+            force: bool, assume: tuple[str, ...], full: bool, exact: bool, jobs: int | None, store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
 
     The table is a briefing that fits the terminal's width: the deal, what to act on
@@ -134,7 +147,7 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
             raise click.UsageError("give SOURCE or --all, not both")
         if assume:
             raise click.UsageError("--assume is a what-if on one account; it does not work with --all")
-        _analyze_portfolio(store, fmt, as_of, output, jobs, exact)
+        _analyze_portfolio(store, fmt, as_of, output, force, jobs, exact)
         return
     if source is None:
         raise click.UsageError("Missing argument 'SOURCE' (an account file or id; or --all for every stored account).")
@@ -144,6 +157,8 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
         raise click.BadParameter(f"{output} is a folder; name a file", param_hint="'-o' / '--output'")
     from ..analysis.whatif import parse_assumptions
 
+    if output:
+        check_outputs([output], force)
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
@@ -156,7 +171,7 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
         text = render_markdown(result, full=full)
     else:
         text = _briefing(result, full=full, styled=output is None)
-    _emit(text, output)
+    _emit(text, output, force)
 
 
 class _ProgressBar:
@@ -176,7 +191,7 @@ class _ProgressBar:
             self._bar.render_finish()
 
 
-def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, output: str | None,
+def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, output: str | None, force: bool,
                        jobs: int | None, exact: bool) -> None:
     """``ig analyze --all``: the portfolio, printed; failures on stderr and exit code 1."""
     from ..portfolio import PORTFOLIO_CSV, PORTFOLIO_MARKDOWN, analyze_all
@@ -186,7 +201,8 @@ def _analyze_portfolio(store: str | None, fmt: str, as_of: dt.date | None, outpu
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         with user_errors():
-            portfolio = analyze_all(store, jobs=jobs, as_of=as_of, out_dir=output, progress=bar, exact=exact)
+            portfolio = analyze_all(store, jobs=jobs, as_of=as_of, out_dir=output, progress=bar,
+                                    exact=exact, replace=force)
     finally:
         if bar is not None:
             bar.close()

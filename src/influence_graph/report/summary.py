@@ -28,6 +28,7 @@ from typing import Any
 from ..analysis import wording as say
 from ..analysis.result import Analysis, AnalysisResult, PersonRow, as_analysis
 from ..model import CLOSENESS_VALUES
+from ..sanitize import shorten
 from .text import biggest_uncovered, md_text, name_pattern, way_in
 
 BUDGET = 60  # lines of the default briefing, at the terminal's width
@@ -442,6 +443,9 @@ def briefing_sections(result: AnalysisResult | Analysis | dict[str, Any], full: 
 # Stands in for the spaces inside a name while rich wraps lines (it is no space to rich,
 # so no name is ever broken), then becomes a space again.
 _GLUE = "\u2800"
+# Characters of one piece of a cell: past this, user text (a name of a megabyte) is cut
+# before rich lays it out, which would otherwise take minutes; no sentence comes near it.
+PART = 1000
 _TRAILING_SPACE = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
 
 
@@ -462,14 +466,14 @@ class _Terminal:
                                color_system="standard" if color else None, highlight=False, emoji=False,
                                legacy_windows=False, force_jupyter=False, force_interactive=False)
         names = [p.name for p in analysis.people] + [m.name for m in analysis.team] + [c.name for c in analysis.competitors]
-        self.names = name_pattern(names)
+        self.names = name_pattern(n for n in names if len(n) <= PART)  # a longer one is cut anyway
 
     def text(self, cell: Cell, base: str | None = None):
         from rich.text import Text
 
         out = Text(style=base or "")
         for part, style in cell:
-            part = _clean(part)
+            part = _clean(shorten(part, PART))
             if self.names is not None:
                 part = self.names.sub(lambda m: m.group(0).replace(" ", _GLUE), part)
             out.append(part, style=style if self.color else None)
