@@ -116,7 +116,7 @@ def measure(n_people: int, runs: int, folder: Path, peer_runs: int, warmup: int)
     out = folder / f"analysis-{n_people}.json"
     samples = interleaved(runs, {
         "validate": lambda: run_command(ig_command("validate", str(path))),
-        "analyze": lambda: run_command(ig_command("analyze", str(path), "--format", "json", "--as-of", AS_OF, "-o", str(out))),
+        "analyze": lambda: run_command(ig_command("analyze", str(path), "--format", "json", "--as-of", AS_OF, "-o", str(out), "--force")),
         "igraph": peer,
     }, warmup=warmup, limits={"igraph": peer_runs})
     return {"people": n_people, "ties": ties, "file": path, **samples}

@@ -49,7 +49,7 @@ def main() -> None:
 
         def whole(jobs: int):
             return lambda: run_command(ig_command("analyze", "--all", "--store", str(store), "-o", str(out),
-                                                  "--as-of", AS_OF, "--jobs", str(jobs)))
+                                                  "--as-of", AS_OF, "--jobs", str(jobs), "--force"))
 
         print(f"{args.accounts} accounts × {args.people} people; medians of {args.runs} runs after a warm-up; "
               f"load average at start {load_average()}")
