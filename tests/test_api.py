@@ -37,7 +37,7 @@ def test_public_api_is_pinned():
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
         "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
         "account_plan", "action_items", "analyze", "dump_account", "influence_map",
-        "load", "load_account", "open_store", "parse_account", "save_account",
+        "load", "load_account", "open_store", "parse_account", "save_account", "write_analysis",
     ])
     for name in ig.__all__:
         assert getattr(ig, name) is not None, name
@@ -54,12 +54,14 @@ SIGNATURES = {
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
     "action_items": [("account", EMPTY), ("result", None)],
+    "write_analysis": [("store", EMPTY), ("account", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
     "save": [("account", EMPTY), ("force", False)],
     "load": [("account_id", EMPTY)],
     "list": [],
     "delete": [("account_id", EMPTY)],
+    "write_analysis": [("account_id", EMPTY), ("properties", EMPTY), ("revision", EMPTY)],
 }
 
 

@@ -66,6 +66,30 @@ class AnalysisResult:
             frame = frame.set_index("id", drop=False)
         return frame
 
+    def person_properties(self) -> dict[str, dict[str, Any]]:
+        """What a graph store keeps of the analysis, per person id: ``influence``,
+        ``category``, ``coach_score``, ``faction`` (1 = the biggest faction, None for
+        someone in none) and ``in_decision_unit``. Plain values, for ``Store.write_analysis``.
+
+        >>> result = AnalysisResult({"decision_unit": ["a"], "factions": [["b", "a"]], "people": [
+        ...     {"id": "a", "influence": 0.6, "category": "aligned", "coach_score": 0.0},
+        ...     {"id": "c", "influence": 0.4, "category": "peripheral", "coach_score": 0.25}]})
+        >>> result.person_properties()["c"]
+        {'influence': 0.4, 'category': 'peripheral', 'coach_score': 0.25, 'faction': None, 'in_decision_unit': False}
+        """
+        faction_of = {pid: number for number, members in enumerate(self._data["factions"], 1) for pid in members}
+        dmu = set(self._data["decision_unit"])
+        return {
+            p["id"]: {
+                "influence": p["influence"],
+                "category": p["category"],
+                "coach_score": p["coach_score"],
+                "faction": faction_of.get(p["id"]),
+                "in_decision_unit": p["id"] in dmu,
+            }
+            for p in self._data["people"]
+        }
+
     def summary(self) -> list[tuple[str, str]]:
         """The headlines, as (label, text) pairs: what a cell shows for a result."""
         data = self._data

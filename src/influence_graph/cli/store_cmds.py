@@ -8,7 +8,7 @@ import click
 
 from ..stores import open_store
 from ..stores.cypher import named_queries
-from ._common import cli, store_option, user_errors
+from ._common import cli, run_analysis, store_option, user_errors
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -34,17 +34,25 @@ def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite even if someone saved the account since you pulled it.")
+@click.option("--with-analysis", is_flag=True,
+              help="Also write the analysis onto the Person nodes (influence, category, coach_score, "
+                   "faction, in_decision_unit), to query and style by in Neo4j Browser and Bloom.")
 @store_option
-def push(sources: tuple[str, ...], force: bool, store: str | None) -> None:
+def push(sources: tuple[str, ...], force: bool, with_analysis: bool, store: str | None) -> None:
     """Save account files to the store, refusing to overwrite newer work.
 
     A file from `ig pull` remembers the revision it was pulled at; if the stored
     account has changed since, the push is refused and nothing is lost.
     """
     with user_errors(), open_store(store) as opened:
+        if with_analysis and not opened.holds_analysis:
+            raise click.UsageError(f"--with-analysis needs a Neo4j store; {opened.location} is a local directory")
         for source in sources:
             account, revision = opened.push(source, force=force)
-            click.echo(f"Pushed {account.id} ({account.name}) to {opened.location}, revision {revision}.")
+            if with_analysis:
+                opened.write_analysis(account.id, run_analysis(account).person_properties(), revision)
+            analysis = ", with its analysis" if with_analysis else ""
+            click.echo(f"Pushed {account.id} ({account.name}) to {opened.location}, revision {revision}{analysis}.")
 
 
 @cli.command()
