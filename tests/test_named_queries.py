@@ -33,11 +33,13 @@ class Corpus:
     store: Neo4jStore
     examples: dict[str, Account]  # the example accounts, by their id in the store
     shared: dict[str, Account]    # two accounts sharing people by name and e-mail (tokened)
+    edges: dict[str, Account]     # Huaxin with the borderline cases the examples lack
     today: dt.date                # the server's date(), which the follow-up queries count from
+    results: dict[str, object]    # each account's analysis as of today, as written onto its nodes
 
     @property
     def every(self) -> dict[str, Account]:
-        return {**self.examples, **self.shared}
+        return {**self.examples, **self.shared, **self.edges}
 
     def rows(self, name: str, accounts: dict[str, Account] | None = None, **params) -> list[dict]:
         """The query's rows (plain values), only those of ``accounts`` when it has an account column."""
@@ -59,14 +61,17 @@ def corpus(neo4j_server):
             account.account.id = f"ig-test-{token}-{account.id}"
             examples[account.id] = account
         shared = _sharing_people(examples, token)
-        for account in [*examples.values(), *shared.values()]:
-            store.save(account)
-            ig.write_analysis(store, account)
+        edges = _borderline(examples)
         today = store.query("RETURN date() AS today").iloc[0]["today"]
+        results = {}
+        for account in [*examples.values(), *shared.values(), *edges.values()]:
+            store.save(account)
+            results[account.id] = ig.analyze(account, as_of=today)
+            ig.write_analysis(store, account, results[account.id])
         try:
-            yield Corpus(store, examples, shared, today)
+            yield Corpus(store, examples, shared, edges, today, results)
         finally:
-            for account_id in [*examples, *shared]:
+            for account_id in [*examples, *shared, *edges]:
                 store.delete(account_id)
 
 
@@ -88,6 +93,19 @@ def _sharing_people(examples: dict[str, Account], token: str) -> dict[str, Accou
     li = next(p for p in h["people"] if p["id"] == "li")
     n["people"][1].setdefault("contact", {})["email"] = li["contact"]["email"].upper()  # Li Na's address
     return {account_id: parse_account(data) for account_id, data in made.items()}
+
+
+def _borderline(examples: dict[str, Account]) -> dict[str, Account]:
+    """Huaxin plus what sits on the queries' borders: a decision maker known at 0.6 (not
+    covered: under zipper), one known by two of us (not single-threaded), a competitor
+    at exactly zipper strength."""
+    huaxin = next(a for i, a in examples.items() if i.endswith("huaxin-auto"))
+    data = huaxin.to_data()
+    data["account"]["id"] = huaxin.id + "-borderline"
+    data["relationships"] += [{"member": "su", "person": "chen", "strength": 0.6},
+                              {"member": "su", "person": "li", "strength": "clip"}]
+    data["competitor_relationships"].append({"competitor": "rivalco", "person": "chen", "strength": 2 / 3})
+    return {data["account"]["id"]: parse_account(data)}
 
 
 # -- helpers that read the account files ------------------------------------------------------
@@ -148,7 +166,7 @@ def test_accounts_overview(corpus):
     assert corpus.rows("accounts_overview") == expected
     # The analysis counts the same coverage (the notebook's dmu_covered).
     for account_id, account in corpus.examples.items():
-        people = ig.analyze(account).people
+        people = corpus.results[account_id].people
         covered = sum(1 for pid in account.decision_unit if people.loc[pid, "coverage"] >= ZIPPER)
         assert next(r["covered"] for r in expected if r["account"] == account_id) == covered
 
@@ -167,7 +185,7 @@ def test_uncovered_decision_makers(corpus):
     assert sorted_lists(got, "known_by") == expected
     # The analysis flags the same decision makers as uncovered.
     for account_id, account in corpus.examples.items():
-        flagged = {u["id"] for u in ig.analyze(account).to_dict()["uncovered_decision_makers"]}
+        flagged = {u["id"] for u in corpus.results[account_id]["uncovered_decision_makers"]}
         names = {r["person"] for r in got if r["account"] == account_id}
         assert names == {account.person(pid).name for pid in flagged & set(account.decision_unit)}
         assert names  # the examples do have uncovered decision makers
@@ -361,7 +379,7 @@ def test_overdue_follow_ups(corpus):
     assert corpus.rows("overdue_follow_ups") == expected
     # The analysis, as of the same day, says the same about the decision unit.
     for account_id, account in corpus.examples.items():
-        follow = ig.analyze(account, as_of=corpus.today).to_dict()["follow_ups"]
+        follow = corpus.results[account_id]["follow_ups"]
         late = {f["id"] for f in follow if f["status"] in ("never", "overdue") and f["id"] in account.decision_unit}
         assert {r["person"] for r in expected if r["account"] == account_id} == {account.person(p).name for p in late}
 
@@ -377,6 +395,7 @@ def test_overdue_next_steps(corpus):
         {"date": day(-30), "member": "jiang", "people": ["li", "zhao"], "next_step": "send the TCO model", "next_date": day(-9)},
         {"date": day(-5), "member": "su", "people": ["zhao"], "summary": "a later touch of Zhao: the promise above is kept"},
         {"date": day(-20), "member": "qin", "people": ["wang"], "next_step": "call back", "next_date": day(-3)},
+        {"date": day(-20), "member": "pan", "people": ["wang"], "summary": "the same day: does not keep it"},
         {"date": day(-20), "member": "qin", "next_step": "write up", "next_date": day(-1)},  # with nobody: nothing later can keep it
         {"date": day(-2), "people": ["chen"], "next_step": "not due yet", "next_date": day(3)},
     ]
@@ -403,15 +422,15 @@ def test_overdue_next_steps(corpus):
 
 
 def _times_average(account: Account, result) -> dict[str, float]:
-    return {p["id"]: p["influence"] * len(account.people) for p in result.to_dict()["people"]}
+    return {p["id"]: p["influence"] * len(account.people) for p in result["people"]}
 
 
 def test_hidden_power_holders(corpus):
     expected = []
     for account_id, account in corpus.every.items():
-        result = ig.analyze(account)
+        result = corpus.results[account_id]
         times = _times_average(account, result)
-        for h in result.to_dict()["hidden_power"]:
+        for h in result["hidden_power"]:
             p = account.person(h["id"])
             expected.append({"account": account_id, "person": p.name, "title": p.title, "stance": stance(p),
                              "times_average_power": cypher_round(times[p.id], 2),
@@ -426,9 +445,9 @@ def test_hidden_power_holders(corpus):
 def test_powerful_opponents_not_met(corpus):
     expected = []
     for account_id, account in corpus.every.items():
-        result = ig.analyze(account)
+        result = corpus.results[account_id]
         times = _times_average(account, result)
-        category = {p["id"]: p["category"] for p in result.to_dict()["people"]}
+        category = {p["id"]: p["category"] for p in result["people"]}
         met = {pid for t in account.touches for pid in t.people}
         for p in account.people:
             if p.stance_value < 0 and p.id not in met and times[p.id] > 1:
