@@ -246,16 +246,20 @@ def _influencers(account: Account, pid: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["strength"], r["influencer"], r["kind"]))
 
 
+def decision_makers(corpus):
+    """(account id, account, person id) for every decision-unit member of the examples."""
+    return [(account_id, account, pid) for account_id, account in corpus.examples.items() for pid in account.decision_unit]
+
+
 def test_strongest_influencers(corpus):
     checked = 0
-    for account_id, account in corpus.examples.items():
-        for pid in account.decision_unit:
-            expected = _influencers(account, pid)
-            got = corpus.rows("strongest_influencers", account=account_id, person=pid)
-            assert sorted_lists(got, "known_by") == expected, (account_id, pid)
-            by_name = corpus.rows("strongest_influencers", account=account_id, person=account.person(pid).name.upper())
-            assert sorted_lists(by_name, "known_by") == expected
-            checked += len(expected)
+    for account_id, account, pid in decision_makers(corpus):
+        expected = _influencers(account, pid)
+        got = corpus.rows("strongest_influencers", account=account_id, person=pid)
+        assert sorted_lists(got, "known_by") == expected, (account_id, pid)
+        by_name = corpus.rows("strongest_influencers", account=account_id, person=account.person(pid).name.upper())
+        assert sorted_lists(by_name, "known_by") == expected
+        checked += len(expected)
     assert checked > 10
 
 
@@ -286,16 +290,15 @@ def _warm_chains(account: Account, target: str) -> list[tuple[tuple, tuple[str, 
 
 def test_warm_introductions(corpus):
     checked = 0
-    for account_id, account in corpus.examples.items():
-        for pid in account.decision_unit:
-            chains = _warm_chains(account, pid)
-            got = corpus.rows("warm_introductions", account=account_id, person=pid)
-            # The first ten by (strength, steps, first, second name); beyond those the order is Neo4j's.
-            assert [(-r["strength"], r["steps"], r["chain"][0], r["chain"][1]) for r in got] == [c[0] for c in chains[:10]]
-            possible = [(c[1], c[2], c[3]) for c in chains]
-            for r in got:
-                assert (tuple(r["chain"]), r["strength"], r["steps"]) in possible, r
-            checked += len(got)
+    for account_id, account, pid in decision_makers(corpus):
+        chains = _warm_chains(account, pid)
+        got = corpus.rows("warm_introductions", account=account_id, person=pid)
+        # The first ten by (strength, steps, first, second name); beyond those the order is Neo4j's.
+        assert [(-r["strength"], r["steps"], r["chain"][0], r["chain"][1]) for r in got] == [c[0] for c in chains[:10]]
+        possible = [(c[1], c[2], c[3]) for c in chains]
+        for r in got:
+            assert (tuple(r["chain"]), r["strength"], r["steps"]) in possible, r
+        checked += len(got)
     assert checked > 20
 
 

@@ -173,6 +173,15 @@ def neo4j_file(neo4j_env, new_id, tmp_path):
     return account, path
 
 
+def example_file(name: str, account_id: str, folder: Path):
+    """The example account ``name`` under ``account_id``, written to a file in ``folder``."""
+    account = load_account(EXAMPLES / f"{name}.yaml")
+    account.account.id = account_id
+    path = folder / f"{name}.yaml"
+    path.write_text(dump_account(account), encoding="utf-8")
+    return account, path
+
+
 @pytest.mark.neo4j
 def test_query_against_neo4j_with_parameters_in_every_format(run, neo4j_file, neo4j_server):
     account, path = neo4j_file
@@ -218,10 +227,7 @@ def test_query_that_writes_is_refused_in_one_line(run, neo4j_file, neo4j_server,
 
 @pytest.mark.neo4j
 def test_push_with_analysis_then_query_by_real_power(run, neo4j_env, new_id, tmp_path):
-    account = load_account(EXAMPLES / "nordhafen-logistics.yaml")
-    account.account.id = new_id()
-    path = tmp_path / "nordhafen.yaml"
-    path.write_text(dump_account(account), encoding="utf-8")
+    account, path = example_file("nordhafen-logistics", new_id(), tmp_path)
     pushed = run("push", str(path), "--with-analysis", "--store", neo4j_env.uri)
     assert pushed.exit_code == 0 and pushed.output.endswith(", with its analysis.\n")
     result = run("query", "hidden_power_holders", "--format", "json", "--store", neo4j_env.uri)
@@ -240,10 +246,7 @@ def test_push_with_analysis_needs_neo4j(run, acme_file, tmp_path):
 
 @pytest.mark.neo4j
 def test_analyze_an_account_id_in_neo4j_gives_exactly_what_the_file_gives(run, neo4j_env, new_id, tmp_path):
-    account = load_account(EXAMPLES / "huaxin-auto.yaml")
-    account.account.id = new_id()
-    path = tmp_path / "huaxin.yaml"
-    path.write_text(dump_account(account), encoding="utf-8")
+    account, path = example_file("huaxin-auto", new_id(), tmp_path)
     assert run("push", str(path), "--with-analysis", "--store", neo4j_env.uri).exit_code == 0
     from_file = run("analyze", str(path), "--format", "json", "--as-of", "2026-11-20")
     from_neo4j = run("analyze", account.id, "--format", "json", "--as-of", "2026-11-20", "--store", neo4j_env.uri)
