@@ -4,11 +4,19 @@ For synthetic accounts of 100, 1,000 and 5,000 people (see generate.py) prints
 our ``brokerage`` and ``influence`` times, the whole ``analyze``, and raw
 igraph doing the same measures (weighted betweenness, weighted PageRank) on the
 same graphs, with the ratio ours / raw. Times are the best of a few runs.
+
+``--baseline REF`` (e.g. ``main``) also loads the package as it is at that git
+revision into this process and times its whole ``analyze`` on the same account,
+interleaved with ours, printing ours / baseline.
 """
 from __future__ import annotations
 
 import argparse
+import io
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +35,44 @@ except ImportError as exc:  # another part of the analysis is missing: time our 
     analyze, MISSING = None, exc
 else:
     MISSING = None
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_baseline(ref: str):
+    """``(analyze, parse_account)`` of the package at git revision ``ref``, imported
+    under the same name from a temporary copy; the current package is left in place."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True).stdout
+    folder = tempfile.mkdtemp(prefix="ig-baseline-")
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
+    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "influence_graph"}
+    sys.path.insert(0, str(Path(folder) / "src"))
+    try:
+        from influence_graph.analysis import analyze as old_analyze
+        from influence_graph.model import parse_account as old_parse
+    finally:
+        sys.path.pop(0)
+        for name in [n for n in sys.modules if n.split(".")[0] == "influence_graph"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return old_analyze, old_parse
+
+
+def compare(n_people: int, ref: str, repeats: int) -> tuple[float, float]:
+    """Best whole-``analyze`` times, ours and the baseline's, interleaved run by run."""
+    import yaml
+
+    from influence_graph.model import dump_account
+
+    old_analyze, old_parse = load_baseline(ref)
+    account = synthetic_account(n_people, seed=0)
+    old_account = old_parse(yaml.safe_load(dump_account(account)))
+    ours = baseline = float("inf")
+    for _ in range(repeats):
+        ours = min(ours, best_time(lambda: analyze(account, as_of="2026-11-20"), 1))
+        baseline = min(baseline, best_time(lambda: old_analyze(old_account, as_of="2026-11-20"), 1))
+    return ours, baseline
 
 
 def measure(n_people: int, repeats: int) -> dict[str, float]:
@@ -51,7 +97,16 @@ def measure(n_people: int, repeats: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
+    parser.add_argument("--baseline", metavar="REF", help="also time analyze at this git revision, same process")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved runs for --baseline")
     args = parser.parse_args()
+    if args.baseline:
+        print(f"{'people':>7} {'analyze':>9} {args.baseline + ' analyze':>18} {'ratio':>6}")
+        for n in args.sizes:
+            ours, baseline = compare(n, args.baseline, args.repeats)
+            print(f"{n:>7} {ours:9.3f} {baseline:18.3f} {ours / baseline:6.2f}", flush=True)
+        print(f"seconds, best of {args.repeats} interleaved runs; ratio = ours / {args.baseline}")
+        return
     if MISSING is not None:
         print(f"analyze is not importable ({MISSING}); timing brokerage and influence only")
     influence(g.deference_graph(g.account_graph(synthetic_account(20))))  # import scipy before timing

@@ -85,10 +85,10 @@ def run(n: int) -> None:
     broker = brokerage(g.tie_graph(whole))
     ranking = power_ranking(power, broker)
     dmu = account.decision_unit
-    coaches, scores = coach_candidates(whole, power, broker, dmu)
+    coaches, _, parts = coach_candidates(whole, power, broker, dmu)
 
     result, t_forecast = timed(forecast, deference, power, dmu, repeat=5)
-    stable, t_conf = timed(confidence, deference, power, ranking, coaches, scores, dmu, top=TOP_POWER_HOLDERS, repeat=3)
+    stable, t_conf = timed(confidence, deference, power, ranking, coaches, parts, dmu, top=TOP_POWER_HOLDERS, repeat=3)
     _, t_without = timed(analyze, account, as_of="2026-11-20", confidence=False, repeat=3)
     _, t_with = timed(analyze, account, as_of="2026-11-20", repeat=3)
 

@@ -21,6 +21,9 @@ FOR (c:Competitor) REQUIRE (c.account, c.id) IS UNIQUE;
 CREATE CONSTRAINT touch_key IF NOT EXISTS
 FOR (t:Touch) REQUIRE (t.account, t.seq) IS UNIQUE;
 
+CREATE CONSTRAINT revision_key IF NOT EXISTS
+FOR (r:Revision) REQUIRE (r.account, r.number) IS UNIQUE;
+
 CREATE CONSTRAINT opportunity_account IF NOT EXISTS
 FOR (o:Opportunity) REQUIRE o.account IS UNIQUE;
 
@@ -30,6 +33,7 @@ CREATE INDEX person_account IF NOT EXISTS FOR (p:Person) ON (p.account);
 CREATE INDEX team_member_account IF NOT EXISTS FOR (m:TeamMember) ON (m.account);
 CREATE INDEX competitor_account IF NOT EXISTS FOR (c:Competitor) ON (c.account);
 CREATE INDEX touch_account IF NOT EXISTS FOR (t:Touch) ON (t.account);
+CREATE INDEX revision_account IF NOT EXISTS FOR (r:Revision) ON (r.account);
 
 // Finding the same person across accounts, the key people of a bid, and (once the
 // analysis is written back) the hidden power holders.

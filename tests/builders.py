@@ -1,5 +1,6 @@
 """Small hand-made accounts for tests: ``person("li", stance="champion")`` and
-``account_graph_of([...people], channels=[...])``."""
+``account_graph_of([...people], channels=[...])``; :func:`textbook_account` for the
+action list and the plan."""
 from __future__ import annotations
 
 from influence_graph import graph as g
@@ -19,3 +20,32 @@ def account_of(people: list[dict], **sections) -> Account:
 def account_graph_of(people: list[dict], **sections):
     """The whole-account graph of :func:`account_of`."""
     return g.account_graph(account_of(people, **sections))
+
+
+def textbook_account(**changes) -> dict:
+    """Jiang (our KAM) is velcro with Li; Li advises Zhao (CEO, DMU) whom nobody on
+    our team knows; Su is clip with Wang (CFO, DMU, stance unknown), last touched 30
+    days before AS_OF with a promised next step."""
+    data = {
+        "account": {"id": "acme", "name": "Acme"},
+        "people": [
+            {"id": "zhao", "name": "Zhao Ming", "title": "CEO", "roles": ["decision_maker"], "stance": "neutral"},
+            {"id": "wang", "name": "Wang Fang", "title": "CFO", "reports_to": "zhao", "roles": ["economic_buyer"]},
+            {"id": "li", "name": "Li Na", "title": "Engineer", "reports_to": "zhao", "stance": "supporter"},
+        ],
+        "channels": [{"from": "li", "to": "zhao", "kind": "advice", "strength": 0.8}],
+        "team": [
+            {"id": "jiang", "name": "Jiang Tao", "role": "key_account_manager"},
+            {"id": "su", "name": "Su Wen", "role": "solution_architect"},
+        ],
+        "relationships": [
+            {"member": "jiang", "person": "li", "strength": "velcro"},
+            {"member": "su", "person": "wang", "strength": "clip"},
+        ],
+        "touches": [
+            {"date": "2026-10-21", "member": "su", "people": ["wang"], "kind": "call", "next_step": "Send the TCO model"},
+        ],
+        "opportunity": {"name": "Platform", "close_date": "2026-12-31", "decision_unit": ["zhao", "wang"]},
+    }
+    data.update(changes)
+    return data

@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import _neo4j_server
 
@@ -80,3 +81,14 @@ def new_id():
             for summary in store.list():
                 if summary.id in made:
                     store.delete(summary.id)
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """``run(*args)``: the real ``ig`` command in ``tmp_path``, with its store in ``tmp_path/accounts``."""
+    from influence_graph.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INFLUENCE_GRAPH_STORE", str(tmp_path / "accounts"))
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return invoke

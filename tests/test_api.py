@@ -35,30 +35,33 @@ def result(account):
 def test_public_api_is_pinned():
     assert sorted(ig.__all__) == sorted([
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
-        "InfluenceGraphError", "StaleWriteError", "StoreError", "__version__",
-        "account_plan", "action_items", "analyze", "dump_account", "influence_map",
+        "InfluenceGraphError", "MergeConflict", "StaleWriteError", "StoreError", "__version__",
+        "account_plan", "analyze", "dump_account", "export", "import_contacts", "influence_map",
         "load", "load_account", "open_store", "parse_account", "save_account", "write_analysis",
     ])
     for name in ig.__all__:
         assert getattr(ig, name) is not None, name
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", ig.__version__)
     assert issubclass(ig.AccountFileError, ig.InfluenceGraphError)
+    assert issubclass(ig.MergeConflict, ig.StaleWriteError)  # a refused merge is a refused stale save
 
 
 EMPTY = inspect.Parameter.empty
 # DESIGN §5b, call by call: parameter names, and defaults where a notebook may leave them out.
 SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
-    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None)],
+    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
     "open_store": [("location", None)],
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
-    "action_items": [("account", EMPTY), ("result", None)],
+    "import_contacts": [("path", EMPTY), ("account_name", None), ("into", None), ("mapping", None)],
+    "export": [("account", EMPTY), ("path", EMPTY), ("result", None)],
     "write_analysis": [("store", EMPTY), ("account", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
-    "save": [("account", EMPTY), ("force", False)],
-    "load": [("account_id", EMPTY)],
+    "save": [("account", EMPTY), ("force", False), ("merge", False), ("prefer", None)],
+    "load": [("account_id", EMPTY), ("revision", None)],
+    "history": [("account_id", EMPTY)],
     "list": [],
     "delete": [("account_id", EMPTY)],
     "write_analysis": [("account_id", EMPTY), ("properties", EMPTY), ("revision", EMPTY)],
@@ -120,7 +123,7 @@ def test_analyze_tables_are_readable_dataframes(result, account):
     assert str(follow_ups["days_since"].dtype) == "Int64" and follow_ups["days_since"].isna().any()
     assert follow_ups["days_since"].dropna().tolist() == [f["days_since"] for f in result.to_dict()["follow_ups"]
                                                            if f["days_since"] is not None]
-    assert isinstance(result.relationship_depth, dict)
+    assert result.relationship_depth.tier in ("ordinary", "partner", "strategic")
     assert isinstance(result.power_ranking, list)
 
 
@@ -180,12 +183,12 @@ def test_influence_map_analyzes_when_no_result_is_given(account, result):
     assert ig.influence_map(account).generate_html() == ig.influence_map(account, ig.analyze(account)).generate_html()
 
 
-def test_account_plan_and_action_items(tmp_path, account, result):
+def test_account_plan_and_the_action_list(tmp_path, account, result):
     text = ig.account_plan(account, result, fmt="md", path=tmp_path / "plan.md")
     assert (tmp_path / "plan.md").read_text(encoding="utf-8") == text
     assert text.startswith("# Account plan: Huaxin Automotive")
-    items = ig.action_items(account, result)
-    assert items and pd.DataFrame(items)[["member", "person", "action", "by", "why"]].notna().all().all()
+    actions = result.actions
+    assert len(actions) and actions[["person", "owner", "what", "by", "why", "worth"]].notna().all().all()
 
 
 def test_open_store_round_trip_and_load_by_id(tmp_path, account):
@@ -198,3 +201,20 @@ def test_open_store_round_trip_and_load_by_id(tmp_path, account):
     with pytest.raises(ig.AccountNotFound):
         store.load("huaxin-auto")
 
+
+
+def test_import_contacts_and_export_round_trip(tmp_path, account):
+    crm = ROOT / "tests" / "data" / "crm"
+    imported = ig.import_contacts(crm / "hubspot-contacts.csv", account_name="Kestrel Aerospace")
+    assert isinstance(imported, ig.Account) and imported.name == "Kestrel Aerospace" and len(imported.people) == 8
+    ig.export(account, tmp_path / "huaxin.xlsx")
+    assert ig.import_contacts(tmp_path / "huaxin.xlsx") == account
+    merged = ig.import_contacts(crm / "hubspot-contacts.csv", account_name="Kestrel Aerospace", into=account)
+    assert len(merged.people) == len(account.people) + 8 and merged.channels == account.channels
+    ig.export(account, tmp_path / "huaxin.graphml")
+    import networkx as nx
+
+    assert nx.read_graphml(tmp_path / "huaxin.graphml").nodes["li"]["category"] == "hidden_power"
+    with pytest.raises(ig.InfluenceGraphError, match=r"huaxin.pdf: cannot export to .pdf; use .xlsx, .graphml, .gexf, .json"):
+        ig.export(account, tmp_path / "huaxin.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huaxin.graphml", "huaxin.xlsx"]

@@ -12,11 +12,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "influence_graph"
 LAYERS = {
     "model": 0,
     "resources": 0,
+    "tables": 0.5,  # accounts <-> CSV/XLSX: builds on the model alone
     "stores": 1,
     "graph": 2,
     "analysis": 3,
     "viz": 4,
     "report": 4,
+    "graph_export": 4,
     "demo": 5,
     "__init__": 5,
     "cli": 6,

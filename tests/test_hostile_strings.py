@@ -119,7 +119,7 @@ def outputs(hostile) -> dict[str, str]:
         "iframe pages": "\n".join(html.unescape(doc) for doc in srcdocs),
         # (the text/plain reprs are shown as text by Jupyter, so they may hold anything)
         "reprs": "\n".join([account._repr_html_(), result._repr_html_(), network._repr_html_(), *frames]),
-        "actions table": pd.DataFrame(ig.action_items(account, result))._repr_html_(),
+        "actions table": result.actions._repr_html_(),
     }
 
 

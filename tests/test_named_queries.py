@@ -441,7 +441,7 @@ def test_hidden_power_holders(corpus):
                              "our_best_strength": cypher_round(best_team_strength(account, p.id) or 0.0, 2),
                              "known_by": known_by(account, p.id)})
     expected.sort(key=lambda r: (-r["times_average_power"], r["account"], r["person"]))
-    assert len(expected) >= 4  # Li Na at Huaxin, Nowak and Richter at Nordhafen, Vogel in the minimal account …
+    assert len({r["account"] for r in expected}) >= 3  # every example account has someone
     assert sorted_lists(corpus.rows("hidden_power_holders"), "known_by") == expected
 
 

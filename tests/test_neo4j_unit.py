@@ -128,6 +128,29 @@ def test_a_database_with_the_whole_schema_gets_no_schema_statement(monkeypatch):
     assert not [t for t in server.texts() if t in schema]
 
 
+def server_error(code: str, message: str) -> neo4j_errors.Neo4jError:
+    """An error as the driver makes it from a server's FAILURE (driver 6: _hydrate_neo4j; 5: hydrate)."""
+    hydrate = getattr(neo4j_errors.Neo4jError, "_hydrate_neo4j", None) or neo4j_errors.Neo4jError.hydrate
+    return hydrate(code=code, message=message)
+
+
+def test_a_schema_rule_someone_else_created_meanwhile_is_fine_and_other_errors_are_not(server):
+    calls = []
+
+    def racing(work, text, params):
+        calls.append(text)
+        if len(calls) == 1:  # another first save created it a moment ago
+            raise server_error("Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists", "An equivalent index already exists")
+        if len(calls) == 2:
+            raise server_error("Neo.ClientError.Security.Forbidden", "no schema rights")
+        return None
+
+    server.session.execute_write.side_effect = racing
+    with pytest.raises(StoreError, match=r"^Neo4j error Neo\.ClientError\.Security\.Forbidden: no schema rights$"):
+        Neo4jStore("neo4j://db").save(small_account("acme"))
+    assert len(calls) == 2
+
+
 def test_a_stale_save_writes_nothing(monkeypatch):
     server = FakeServer(monkeypatch, {statement("stored_revision"): [{"revision": "b5e1c0ffee05"}]})
     account = small_account("acme")

@@ -79,7 +79,7 @@ def test_account_notebook_shows_the_map_inline_and_the_action_list():
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     maps = [h for h in html if h.startswith("<iframe") and "srcdoc=" in h]
     assert len(maps) == 1, "the influence map shows inline as an iframe"
-    assert any("<th>action</th>" in h and "Ask Li Na" in h for h in html), "the action list is a table with names"
+    assert any("<th>what</th>" in h and "Ask Li Na" in h for h in html), "the action list is a table with names"
     assert any("AnalysisResult" in h for h in html)
 
 

@@ -11,11 +11,17 @@ import networkx as nx
 import pytest
 
 from influence_graph import graph as g
+import numpy as np
+import scipy.sparse as sp
+
+from influence_graph.analysis.opinion import OpinionModel, listening_arrays, total_effects
 from influence_graph.analysis.power import (
+    PAGERANK_DAMPING,
     brokerage,
     classify_power,
     formal_position,
     influence,
+    pagerank,
     power_ranking,
 )
 from influence_graph.model import parse_account
@@ -40,15 +46,70 @@ def account(people, channels=(), **extra):
     return parse_account({"account": {"id": "t", "name": "T"}, "people": people, "channels": list(channels), **extra})
 
 
-# --- influence -------------------------------------------------------------
+# --- influence: social power in the forecast's Friedkin–Johnsen model ------------
 
 
-def test_influence_two_people_matches_hand_computed_pagerank():
-    # a defers to b. With damping 0.85 and b dangling (its mass spread evenly):
-    # PR(a) = 0.075 + 0.425 PR(b), PR(a) + PR(b) = 1  =>  PR(a) = 0.5 / 1.425.
+def test_two_people_hand_computed():
+    # a defers to b (λ_a = 0.5; b listens to no one, λ_b = 0). Row a of V:
+    # 0.75 V_a − 0.25 e_b = 0.5 e_a  =>  V_a = (2/3, 1/3); V_b = (0, 1). Column means: 1/3, 2/3.
     power = influence(deference(("a", "b", 1.0)))
-    assert power["a"] == pytest.approx(0.5 / 1.425, abs=1e-5)
-    assert power["b"] == pytest.approx(1 - 0.5 / 1.425, abs=1e-5)
+    assert power == pytest.approx({"a": 1 / 3, "b": 2 / 3}, abs=1e-12)
+
+
+def three_people():
+    # a listens to b; b listens to a and c equally; c listens to no one (λ = 0.5, 0.5, 0).
+    return deference(("a", "b", 1.0), ("b", "a", 0.5), ("b", "c", 0.5))
+
+
+def test_three_people_v_and_its_column_means_by_hand():
+    # W = [[.5, .5, 0], [.25, .5, .25], [0, 0, 1]], ΛW = diag(.5, .5, 0) W, (I − Λ) = diag(.5, .5, 1).
+    # Row c of V is e_c; V_a = 2/3 e_a + 1/3 V_b; (17/24) V_b = 1/12 e_a + 1/2 e_b + 1/8 e_c, so
+    # V = [[12, 4, 1], [2, 12, 3], [0, 0, 17]] / 17 and the column means are (14, 16, 21) / 51.
+    view = three_people()
+    model = OpinionModel(view)
+    assert model.people == ["a", "b", "c"]
+    v = np.column_stack([model.settle(column) for column in np.eye(3)])  # V e_j: column j of V
+    np.testing.assert_allclose(v, np.array([[12, 4, 1], [2, 12, 3], [0, 0, 17]]) / 17, atol=1e-12)
+    assert influence(view) == pytest.approx({"a": 14 / 51, "b": 16 / 51, "c": 21 / 51}, abs=1e-12)
+
+
+def test_a_deputy_the_ceo_consults_outranks_the_vp_nobody_consults():
+    # The chain CEO ← VP ← deputy ← engineer (formal lines, 0.5 each), and the CEO asks the
+    # deputy (advice 0.8). Everyone listens to one person, so V_i = 2/3 e_i + 1/3 V_(whom i
+    # listens to): around the cycle CEO → deputy → VP → CEO each row is (9, 3, 1) / 13, the
+    # engineer's 2/3 e_eng + 1/3 V_deputy. Column means: deputy 12/39, VP 21/78, CEO 10/39, engineer 1/6.
+    chain = account(
+        [
+            {"id": "ceo", "name": "Ceo", "title": "CEO"},
+            {"id": "vp", "name": "Vp", "title": "VP", "reports_to": "ceo"},
+            {"id": "deputy", "name": "Deputy", "title": "Deputy Engineer", "reports_to": "vp"},
+            {"id": "eng", "name": "Eng", "title": "Engineer", "reports_to": "deputy"},
+        ],
+        [{"from": "deputy", "to": "ceo", "kind": "advice", "strength": 0.8}],
+    )
+    power = influence(g.deference_graph(g.account_graph(chain)))
+    assert power == pytest.approx({"deputy": 12 / 39, "vp": 21 / 78, "ceo": 10 / 39, "eng": 1 / 6}, abs=1e-12)
+    assert power_ranking(power, {})[:2] == ["deputy", "vp"]
+
+
+def test_pagerank_is_the_special_case_with_every_lambda_the_damping_and_no_self_weight():
+    # W = the row-normalized listening matrix (zero diagonal), λ = 0.85 for everyone, and
+    # everyone listens to someone: (1/n) 1ᵀ (I − 0.85 W)⁻¹ 0.15 is PageRank's fixed point.
+    rng = np.random.default_rng(5)
+    people = [f"p{i}" for i in range(40)]
+    edges = {(people[i], people[(i + 1) % 40], 1.0) for i in range(40)}  # a ring: nobody dangles
+    edges |= {(people[i], people[j], round(float(rng.uniform(0.1, 1)), 2))
+              for i, j in rng.integers(0, 40, size=(120, 2)) if i != j}
+    view = deference(*sorted(edges))
+    order, listening, _ = listening_arrays(view)
+    rows = np.asarray(listening.sum(axis=1)).ravel()
+    assert rows.min() > 0
+    w = sp.diags(1.0 / rows) @ listening
+    power = total_effects(w, np.full(len(order), PAGERANK_DAMPING))
+    expected = nx.pagerank(view, alpha=PAGERANK_DAMPING, weight=g.WEIGHT, tol=1e-15)
+    np.testing.assert_allclose(power, [expected[p] for p in order], atol=1e-12)
+    # The forecast's W keeps a self-weight 1 − λ: a different measure on the same graph.
+    assert max(abs(v - expected[p]) for p, v in influence(view).items()) > 1e-3
 
 
 def test_influence_follows_who_listens_to_whom_and_how_much():
@@ -58,11 +119,14 @@ def test_influence_follows_who_listens_to_whom_and_how_much():
     assert sum(power.values()) == pytest.approx(1.0)
 
 
-def test_influence_moves_to_the_person_the_listened_to_listen_to():
-    # Three people consult m; m consults only z: z gains more than anyone m's listeners send to m.
-    power = influence(deference(("a", "m", 1.0), ("b", "m", 1.0), ("c", "m", 1.0), ("m", "z", 1.0)))
-    assert max(power, key=power.get) == "z"
-    assert power["m"] > power["a"]
+def test_influence_does_not_pass_wholesale_up_a_reporting_line():
+    # Four people consult the deputy, who reports to a boss who reports to the CEO, whom
+    # two people consult: PageRank ranks the boss above the deputy; social power does not.
+    view = deference(*[(f"s{i}", "deputy", 1.0) for i in range(4)], ("x", "ceo", 1.0), ("y", "ceo", 1.0),
+                     ("deputy", "boss", 0.5), ("boss", "ceo", 0.5))
+    power, ranked = influence(view), pagerank(view)
+    assert power["deputy"] > power["boss"]
+    assert ranked["boss"] > ranked["deputy"]
 
 
 def test_influence_is_deterministic_and_empty_for_nobody():
@@ -78,13 +142,22 @@ def test_influence_of_an_account_counts_channels_and_reporting_lines():
             {"id": "s1", "name": "S1", "reports_to": "boss"},
             {"id": "s2", "name": "S2", "reports_to": "boss"},
             {"id": "x", "name": "X"},
+            {"id": "y", "name": "Y"},
         ],
         [{"from": "x", "to": "s1", "kind": "rivalry", "strength": 1.0}],
     )
     power = influence(g.deference_graph(g.account_graph(a)))
-    # Two subordinates defer to the boss; rivalry is not influence, so x gains nothing over s2.
+    # Two subordinates defer to the boss; rivalry is not influence, so x is as alone as y.
     assert max(power, key=power.get) == "boss"
-    assert power["x"] == pytest.approx(power["s2"])
+    assert power["x"] == pytest.approx(power["y"]) and power["s1"] == pytest.approx(power["s2"])
+
+
+def test_equal_power_from_the_solver_is_a_tie_broken_by_brokerage_then_id():
+    # Seven people listen to p0 alike: their powers are equal up to solver noise.
+    view = deference(*[(f"p{i}", "p0", 1.0) for i in range(1, 8)])
+    power = influence(view)
+    assert power_ranking(power, {}) == ["p0"] + [f"p{i}" for i in range(1, 8)]
+    assert power_ranking(power, {"p7": 0.1}) == ["p0", "p7"] + [f"p{i}" for i in range(1, 7)]
 
 
 # --- brokerage -------------------------------------------------------------
@@ -380,3 +453,28 @@ def test_a_senior_title_with_no_team_mapped_below_is_still_a_figurehead():
     categories, _ = classify(a)
     assert categories["cfo"][0] == "figurehead"
     assert categories["cfo"][1][0].startswith("level 2 (CFO) but ranked #")
+
+
+# --- sampled brokerage at scale -------------------------------------------------------
+
+
+def test_sample_size_follows_the_stated_bound():
+    from influence_graph.analysis.power import brokerage_method, sample_size
+
+    # k = L(1 + 1/n) / (1 + L/n), L = ln(2n/δ)·R²/(2ε²), R = n/(n − 1): at n = 20,000, ε = 0.02, δ = 0.1.
+    n = 20_000
+    big_l = math.log(2 * n / 0.1) * (n / (n - 1)) ** 2 / (2 * 0.02**2)
+    assert sample_size(n) == math.ceil(big_l * (1 + 1 / n) / (1 + big_l / n))
+    assert brokerage_method(2_000) == brokerage_method(5_000) == {"method": "exact"}  # exact up to 5,000
+    sampled = brokerage_method(n)
+    assert sampled == {"method": "sampled", "sources": sample_size(n), "people": n, "epsilon": 0.02, "delta": 0.1,
+                       "seed": 0}
+    assert brokerage_method(n, exact=True) == {"method": "exact"}
+    assert sample_size(1_000, epsilon=0.001) == 1_000  # a bound the sample cannot beat: every source
+
+
+def test_sampling_every_source_is_the_exact_answer():
+    graph = _random_uniform(3)
+    n = len(graph)
+    everyone = {"method": "sampled", "sources": n, "people": n, "epsilon": 0.0, "delta": 0.0, "seed": 1}
+    assert brokerage(graph, method=everyone) == pytest.approx(brokerage(graph, compiled=True), abs=1e-12)

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 from influence_graph.analysis import analyze
 from influence_graph.cli import cli
 from influence_graph.model import InfluenceGraphError, load_account, parse_account
-from influence_graph.report import action_items, render_plan
+from influence_graph.report import render_plan
 from influence_graph.report.plan import md_text
+
+from builders import textbook_account
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
@@ -40,114 +42,11 @@ def example_html(example):
     return render_plan(*example, fmt="html")
 
 
-def _small(**changes) -> dict:
-    """A textbook account. Jiang (our KAM) is velcro with Li; Li advises Zhao (CEO,
-    DMU) whom nobody on our team knows; Su is clip with Wang (CFO, DMU), who was
-    last touched 30 days before AS_OF with a promised next step."""
-    data = {
-        "account": {"id": "acme", "name": "Acme"},
-        "people": [
-            {"id": "zhao", "name": "Zhao Ming", "title": "CEO", "roles": ["decision_maker"], "stance": "neutral"},
-            {"id": "wang", "name": "Wang Fang", "title": "CFO", "reports_to": "zhao", "roles": ["economic_buyer"]},
-            {"id": "li", "name": "Li Na", "title": "Engineer", "reports_to": "zhao", "stance": "supporter"},
-        ],
-        "channels": [{"from": "li", "to": "zhao", "kind": "advice", "strength": 0.8}],
-        "team": [
-            {"id": "jiang", "name": "Jiang Tao", "role": "key_account_manager"},
-            {"id": "su", "name": "Su Wen", "role": "solution_architect"},
-        ],
-        "relationships": [
-            {"member": "jiang", "person": "li", "strength": "velcro"},
-            {"member": "su", "person": "wang", "strength": "clip"},
-        ],
-        "touches": [
-            {"date": "2026-10-21", "member": "su", "people": ["wang"], "kind": "call", "next_step": "Send the TCO model"},
-        ],
-        "opportunity": {"name": "Platform", "close_date": "2026-11-30", "decision_unit": ["zhao", "wang"]},
-    }
-    data.update(changes)
-    return data
-
-
 def _plan_parts(page: str) -> tuple[str, str]:
     """(the report around the map, the map page inside the srcdoc iframe)."""
     match = SRCDOC.search(page)
     assert match, "the HTML report embeds the map in an iframe srcdoc"
     return page[: match.start()] + page[match.end():], html.unescape(match.group(1))
-
-
-# --- the action list on a small textbook account ---------------------------------------
-
-
-def test_action_list_introduces_follows_up_and_respects_the_close_date():
-    account = parse_account(_small())
-    items = action_items(account, analyze(account, as_of=AS_OF))
-    by_person = {}
-    for item in items:
-        assert {"member", "person", "action", "by", "why"} <= set(item)
-        by_person.setdefault((item["person"], item["kind"]), item)
-
-    intro = by_person[("zhao", "introduction")]
-    assert intro["member"] == "jiang"  # the warm path starts with Jiang, who knows Li
-    assert intro["action"] == "Ask Li Na to introduce you to Zhao Ming"
-    assert "Jiang Tao → Li Na → Zhao Ming" in intro["why"]
-    assert intro["by"] == "2026-11-30"  # two weeks out, but the opportunity closes on the 30th
-
-    follow = by_person[("wang", "follow_up")]
-    assert follow["member"] == "su"  # the closest relationship (clip) to Wang
-    assert follow["action"] == "Follow up with Wang Fang: Send the TCO model"
-    assert follow["by"] == "2026-11-27"  # overdue (30 days): within a week
-    assert "30 days" in follow["why"]
-
-    dates = [item["by"] for item in items]
-    assert dates == sorted(dates)
-
-
-def test_deadlines_are_not_capped_by_a_close_date_in_the_past():
-    data = _small()
-    data["opportunity"]["close_date"] = "2026-01-31"
-    account = parse_account(data)
-    items = action_items(account, analyze(account, as_of=AS_OF))
-    intro = next(i for i in items if i["kind"] == "introduction" and i["person"] == "zhao")
-    assert intro["by"] == "2026-12-04"
-
-
-def test_owner_without_any_relationship_is_the_last_toucher_then_the_key_account_manager():
-    data = _small(relationships=[{"member": "jiang", "person": "li", "strength": "velcro"}])
-    account = parse_account(data)
-    items = action_items(account, analyze(account, as_of=AS_OF))
-    wang = [i for i in items if i["person"] == "wang" and i["kind"] == "follow_up"]
-    assert [i["member"] for i in wang] == ["su"]  # Su made the last touch
-
-    data["touches"] = []
-    account = parse_account(data)
-    items = action_items(account, analyze(account, as_of=AS_OF))
-    first = [i for i in items if i["person"] == "wang" and i["kind"] in ("follow_up", "introduction")]
-    assert first and all(i["member"] == "jiang" for i in first)
-
-
-def test_competitor_ties_name_the_competitor():
-    data = _small(competitors=[{"id": "a", "name": "AlphaSoft"}, {"id": "b", "name": "BetaCorp"}],
-                  competitor_relationships=[{"competitor": "a", "person": "wang", "strength": "clip"},
-                                            {"competitor": "b", "person": "wang", "strength": "velcro"}])
-    account = parse_account(data)
-    items = action_items(account, analyze(account, as_of=AS_OF))
-    counter = [i["action"] for i in items if i["kind"] == "risk" and i["person"] == "wang" and "hold" in i["action"]]
-    assert counter == ["Counter BetaCorp's hold on Wang Fang: build a senior relationship of our own"]
-
-
-def test_example_action_list_names_real_people_and_our_team(example):
-    account, result = example
-    items = action_items(account, result)
-    team = {m.id for m in account.team}
-    people = {p.id for p in account.people}
-    assert len(items) >= 5
-    assert all(i["member"] in team and i["person"] in people for i in items)
-    kinds = {i["kind"] for i in items}
-    assert {"introduction", "follow_up", "coach"} <= kinds
-    # every uncovered decision maker gets an introduction
-    uncovered = {u["id"] for u in result.to_dict()["uncovered_decision_makers"]}
-    assert uncovered <= {i["person"] for i in items if i["kind"] == "introduction"}
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -164,9 +63,8 @@ def test_html_report_has_every_section_and_the_map(example, example_html):
     hidden = account.person(data["hidden_power"][0]["id"]).name
     assert html.escape(hidden) in outside
     assert outside.count("<tr>") > 30
-    actions = action_items(account, result)
     action_rows = outside.split('<section id="actions">')[1].split("</section>")[0]
-    assert action_rows.count("<tr>") == len(actions) + 1  # header + one row per action
+    assert action_rows.count("<tr>") == len(result.analysis.actions) + 1  # header + one row per action
 
 
 def test_html_report_loads_nothing_from_the_network(example_html):
@@ -188,7 +86,7 @@ def test_html_report_is_printable(example_html):
 
 def test_every_user_string_is_escaped_in_html():
     evil = "<script>alert(1)</script>"
-    data = _small()
+    data = textbook_account()
     data["account"]["name"] = f"Acme {evil}"
     data["people"][0]["name"] = evil
     data["people"][0]["title"] = '"><img src=x onerror=alert(2)>'
@@ -223,7 +121,7 @@ def test_markdown_report_has_every_section(example):
 
 
 def test_markdown_cells_cannot_break_tables_or_inject_html():
-    data = _small()
+    data = textbook_account()
     data["people"][0]["name"] = "Zhao | Ming\nsecond line <script>x</script>"
     data["people"][0]["title"] = "CEO *and* [chair](http://x)"
     account = parse_account(data)
@@ -256,7 +154,8 @@ def test_forecast_section_shows_support_and_next_best_moves(example):
     assert "\n## Forecast\n" in text and f"settles at {data['forecast']['support']:+.2f}" in text
     first_move = account.person(data["forecast"]["next_best_moves"][0]["id"]).name
     assert f"| {md_text(first_move)} |" in text.split("## Forecast")[1]
-    del data["forecast"]  # an analysis without a forecast leaves the section out, not empty
+    data["forecast"] = {"support": None, "initial_support": None, "members": {}, "next_best_moves": []}
+    # an analysis without a forecast (no decision unit) leaves the section out, not empty
     assert "## Forecast" not in render_plan(account, data, fmt="md")
 
 

@@ -1,6 +1,7 @@
 """One contract, both stores (DESIGN §6): save replaces atomically, load gives back
-exactly what was saved, list, delete, and a stale overwrite is refused — also when
-8 processes save the same account at once.
+exactly what was saved, list, delete, a stale overwrite is refused — also when
+8 processes save the same account at once — every save is a revision, and a stale
+save can be merged three ways.
 
 The Neo4j cases run against a real Neo4j 5 (tests/conftest.py: ``neo4j_server``):
 the suite's own server, started once per run by scripts/neo4j-dev, or the one
@@ -10,6 +11,8 @@ see each other's accounts.
 """
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 import json
 import os
 import subprocess
@@ -18,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from influence_graph.model import AccountFileError, AccountNotFound, StaleWriteError, load_account, parse_account
+from influence_graph.model import (AccountFileError, AccountNotFound, Channel, MergeConflict, StaleWriteError,
+                                   StanceLabel, StoreError, Touch, load_account, parse_account)
+from influence_graph.model.diff import diff_accounts, summarize
 from influence_graph.stores import open_store
 from _store_accounts import account_shapes, rich_account, rich_data, small_account
 
@@ -132,6 +137,7 @@ def test_stale_overwrite_is_refused_and_loses_nothing(store, new_id):
     with pytest.raises(StaleWriteError, match=rf"account '{account_id}' was changed in .* since you loaded it.*--force"):
         store.save(mine)
     assert store.load(account_id).account.notes == "their work"
+    assert [r.number for r in store.history(account_id)] == [1, 2]  # the refused save left no revision
     store.save(mine, force=True)
     assert store.load(account_id).account.notes == "my work"
 
@@ -225,3 +231,151 @@ def test_concurrent_load_change_save_cycles_lose_nothing(store, new_id):
     assert [c.source for c in final.channels] == added
     stored = next(summary for summary in store.list() if summary.id == account_id)
     assert stored.revision == dict(landed)[added[-1]]  # the last save that landed is what is stored
+
+
+# -- revisions (DESIGN §6: every save is kept) ----------------------------------------------
+
+
+def _three_revisions(store, account_id):
+    """Save an account three times, each with one change; the three accounts saved."""
+    first = rich_account(account_id)
+    store.save(first)
+    second = store.load(account_id)
+    second.person("zhao").stance = StanceLabel.supporter
+    store.save(second)
+    third = store.load(account_id)
+    third.channels.append(Channel.model_validate({"from": "sun", "to": "zhao", "kind": "trust", "strength": 0.7}))
+    store.save(third)
+    return [rich_account(account_id), parse_account(second.to_data()), parse_account(third.to_data())]
+
+
+def test_every_save_is_a_revision_with_when_who_and_what_changed(store, new_id, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_USER", "alice")
+    account_id = new_id()
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    saved = _three_revisions(store, account_id)
+    history = store.history(account_id)
+    assert [(r.number, r.by) for r in history] == [(1, "alice"), (2, "alice"), (3, "alice")]
+    assert [r.summary for r in history] == [
+        "created with 4 people, 3 channels, 2 team members, 3 touches",
+        "赵明 Zhao Ming (CEO): stance neutral → supporter",
+        "New channel: Sun Qiang → 赵明 Zhao Ming (CEO) (trust, strength 0.7)",
+    ]
+    assert len({r.revision for r in history}) == 3 and history[-1].revision == store.revision_of(store.load(account_id))
+    for r in history:
+        when = dt.datetime.fromisoformat(r.saved_at.replace("Z", "+00:00"))
+        assert r.saved_at.endswith("Z") and before <= when <= dt.datetime.now(dt.timezone.utc)
+    for number, account in enumerate(saved, 1):  # each revision loads back equal to what was saved
+        assert store.load(account_id, revision=number) == account
+        assert store.load(f"{account_id}@{number}") == account
+    assert store.load(f"{account_id}@-1") == saved[1] and store.load(f"{account_id}@-2") == saved[0]
+    assert store.load(account_id, revision=history[0].revision) == saved[0]  # by revision id too
+    changes = [summarize(diff_accounts(a, b)) for a, b in zip(saved, saved[1:])]  # consecutive diffs
+    assert changes == [r.summary for r in history[1:]]
+
+
+def test_the_user_falls_back_to_the_os_user(store, new_id, monkeypatch):
+    monkeypatch.delenv("INFLUENCE_GRAPH_USER", raising=False)
+    account_id = new_id()
+    store.save(small_account(account_id))
+    assert store.history(account_id)[0].by == getpass.getuser()
+
+
+def test_a_revision_that_does_not_exist_is_named(store, new_id):
+    account_id = new_id()
+    _three_revisions(store, account_id)
+    for wanted in ("4", "0", "-3"):
+        with pytest.raises(AccountNotFound, match=rf"account '{account_id}' in .* has no revision {wanted}: "
+                                                  r"it has revisions 1 to 3, or -1 to -2 counting back from the latest$"):
+            store.load(f"{account_id}@{wanted}")
+    with pytest.raises(AccountNotFound, match=r"has no revision 'abcdef123456' \(see `ig history"):
+        store.load(account_id, revision="abcdef123456")
+    with pytest.raises(StoreError, match="name the revision after '@'"):
+        store.load(f"{account_id}@")
+
+
+def test_a_save_that_changes_nothing_makes_no_revision(store, new_id):
+    account_id = new_id()
+    store.save(small_account(account_id))
+    again = store.load(account_id)
+    revision = store.revision_of(again)
+    assert store.save(again) == revision
+    assert [r.number for r in store.history(account_id)] == [1]
+    again.account.notes = "a real change"
+    assert store.save(again) != revision  # and the account is not left locked
+
+
+def test_an_old_revision_saved_back_is_stale_unless_forced(store, new_id):
+    account_id = new_id()
+    _three_revisions(store, account_id)
+    old = store.load(f"{account_id}@1")
+    with pytest.raises(StaleWriteError, match="since you loaded it"):
+        store.save(old)
+    store.save(old, force=True)  # restoring revision 1 is a new revision 4
+    assert [r.number for r in store.history(account_id)] == [1, 2, 3, 4]
+    assert store.load(account_id) == store.load(f"{account_id}@1")
+
+
+def test_delete_removes_every_revision_and_says_how_many(store, new_id):
+    account_id = new_id()
+    _three_revisions(store, account_id)
+    assert store.delete(account_id) == 3
+    with pytest.raises(AccountNotFound):
+        store.history(account_id)
+    store.save(small_account(account_id, name="Made since"))
+    assert [(r.number, r.summary) for r in store.history(account_id)] == [(1, "created with 2 people")]
+
+
+def test_a_what_if_copy_is_never_saved_over_the_real_account(store, new_id):
+    from influence_graph.analysis.whatif import apply_assumptions
+
+    account_id = new_id()
+    store.save(rich_account(account_id))
+    real = store.load(account_id)
+    assumed = apply_assumptions(real, {"wang": "champion"})
+    for kwargs in ({}, {"force": True}, {"merge": True}):
+        with pytest.raises(StoreError, match=r"is a what-if copy \(assuming wang=champion\) and is never saved"):
+            store.save(assumed, **kwargs)
+    assert store.load(account_id).person("wang").stance == StanceLabel.skeptic
+    assert [r.number for r in store.history(account_id)] == [1]
+    store.save(real)  # the account it was made from still saves
+
+
+# -- a stale save merged three ways (store.save(account, merge=True)) ----------------------------
+
+
+def test_a_stale_save_of_different_people_merges_without_loss(store, new_id):
+    account_id = new_id()
+    store.save(rich_account(account_id))
+    mine, theirs = store.load(account_id), store.load(account_id)
+    theirs.person("wang").title = "CFO"
+    theirs.channels.append(Channel.model_validate({"from": "sun", "to": "li", "kind": "advice"}))
+    store.save(theirs)
+    mine.person("zhao").stance = StanceLabel.champion
+    mine.touches.append(Touch.model_validate({"date": "2026-11-30", "member": "mei", "people": ["zhao"]}))
+    revision = store.save(mine, merge=True)
+    stored = store.load(account_id)
+    assert stored == mine and store.revision_of(mine) == revision  # the copy is now what was saved
+    assert stored.person("wang").title == "CFO" and stored.person("zhao").stance == StanceLabel.champion
+    assert ("sun", "li") in [(c.source, c.target) for c in stored.channels]
+    assert len(stored.touches) == 4
+    assert [r.number for r in store.history(account_id)] == [1, 2, 3]
+
+
+def test_a_stale_save_of_the_same_stance_stops_with_the_conflict_and_saves_nothing(store, new_id):
+    account_id = new_id()
+    store.save(rich_account(account_id))
+    mine, theirs = store.load(account_id), store.load(account_id)
+    theirs.person("zhao").stance = StanceLabel.skeptic
+    store.save(theirs)
+    mine.person("zhao").stance = StanceLabel.supporter
+    mine.person("li").title = "CTO"
+    with pytest.raises(MergeConflict) as refused:
+        store.save(mine, merge=True)
+    (conflict,) = refused.value.conflicts
+    assert conflict.message == "赵明 Zhao Ming (CEO): stance — yours supporter, theirs skeptic (was neutral)"
+    assert (conflict.kind, conflict.values) == ("stance", {"base": "neutral", "mine": "supporter", "theirs": "skeptic"})
+    assert store.load(account_id) == theirs and len(store.history(account_id)) == 2
+    store.save(mine, merge=True, prefer="mine")
+    assert store.load(account_id).person("zhao").stance == StanceLabel.supporter
+    assert store.load(account_id).person("li").title == "CTO"

@@ -185,8 +185,8 @@ def test_api_what_if_is_the_cli_what_if():
     cli_json = CliRunner().invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF, "--format", "json",
                                         "--assume", "zhao=champion", "--assume", "wang=0.5"]).output
     assert result.to_dict() == json.loads(cli_json)
-    assert result.assumptions == [{"id": "zhao", "stance": "champion", "was": "neutral"},
+    assert [a.model_dump() for a in result.assumptions] == [{"id": "zhao", "stance": "champion", "was": "neutral"},
                                   {"id": "wang", "stance": 0.5, "was": "skeptic"}]
-    assert any(c["message"].startswith("Forecast support rises") for c in result.changes)
+    assert any(c.message.startswith("Forecast support rises") for c in result.changes)
     with pytest.raises(AssumptionError, match="no person 'zhaoo'"):
         ig.analyze(EXAMPLE, as_of=AS_OF, assume={"zhaoo": "champion"})

@@ -8,7 +8,8 @@ ORDER BY id;
 
 // name: load_account
 MATCH (a:Account {id: $account})
-RETURN a.name AS name, a.industry AS industry, a.notes AS notes, a.revision AS revision;
+RETURN a.name AS name, a.industry AS industry, a.notes AS notes, a.revision AS revision,
+       toString(a.saved_at) AS saved_at;
 
 // name: load_departments
 MATCH (d:Department {account: $account})

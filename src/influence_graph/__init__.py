@@ -10,6 +10,8 @@ The notebook API (DESIGN §5b)::
     ig.influence_map(account, result)                 # shows inline in Jupyter; .write_html(path)
     store = ig.open_store("accounts/")                # or neo4j://… ; .save .load .list .delete .query
     ig.write_analysis(store, account, result)         # Neo4j: the analysis onto the Person nodes
+    ig.import_contacts("contacts.csv")                # a CRM export (Salesforce, HubSpot, Dynamics 365) -> Account
+    ig.export(account, "acme.xlsx")                   # or .graphml / .gexf / .json for Gephi, yEd, Cytoscape
 
 Heavy modules (pandas, networkx, pyvis) load on first use, so the command line
 starts fast.
@@ -27,6 +29,7 @@ from .model import (
     AccountNotFound,
     AssumptionError,
     InfluenceGraphError,
+    MergeConflict,
     StaleWriteError,
     StoreError,
     dump_account,
@@ -51,13 +54,15 @@ __all__ = [
     "AnalysisResult",
     "AssumptionError",
     "InfluenceGraphError",
+    "MergeConflict",
     "StaleWriteError",
     "StoreError",
     "__version__",
     "account_plan",
-    "action_items",
     "analyze",
     "dump_account",
+    "export",
+    "import_contacts",
     "influence_map",
     "load",
     "load_account",
@@ -94,16 +99,18 @@ def analyze(
     account: Account | str | _os.PathLike[str],
     as_of: str | _dt.date | None = None,
     assume: dict[str, str | float] | None = None,
+    exact: bool = False,
 ) -> AnalysisResult:
     """Analyze an account (an :class:`Account`, a file path or a store id).
 
     ``as_of`` is "today" for follow-ups (default: the machine date); ``assume``
-    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``.
+    maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``;
+    ``exact`` computes brokerage exactly at any size (sampled above 5,000 people).
     The result's tables are DataFrames; ``result.to_dict()`` is the CLI's JSON.
     """
     from .analysis import analyze as _analyze
 
-    return _analyze(_account(account), as_of=as_of, assume=assume)
+    return _analyze(_account(account), as_of=as_of, assume=assume, exact=exact)
 
 
 def influence_map(
@@ -168,12 +175,55 @@ def account_plan(
     return text
 
 
-def action_items(account: Account | str | _os.PathLike[str], result: AnalysisResult | None = None) -> list[dict]:
-    """The bid team's action list: who on our team, whom, what, by when and why."""
-    from .report import action_items as _action_items
+def import_contacts(
+    path: str | _os.PathLike[str],
+    account_name: str | None = None,
+    into: Account | str | _os.PathLike[str] | None = None,
+    mapping: str | _os.PathLike[str] | None = None,
+) -> Account:
+    """An account from a CRM's contacts export (CSV or XLSX: Salesforce, HubSpot,
+    Dynamics 365 by their headers, anything else through a ``mapping`` file of
+    ``column header: field`` lines), or from a workbook written by :func:`export`.
+
+    ``account_name`` picks one account of an export that holds several; ``into`` (an
+    :class:`Account`, a file or a store id) is an account to add the contacts to:
+    new people are added, known ones (by CRM id, email, then name) get the export's
+    title, department, reporting line and contact details, and nothing entered by
+    hand is lost. Bad input raises :class:`AccountFileError`, located by row and column.
+    """
+    from .tables import import_table
+
+    existing = None if into is None else _account(into)
+    name = None if into is None or isinstance(into, Account) else _os.fspath(into)
+    return import_table(path, account_name=account_name, mapping=mapping, into=existing, into_name=name).account
+
+
+def export(
+    account: Account | str | _os.PathLike[str],
+    path: str | _os.PathLike[str],
+    result: AnalysisResult | None = None,
+) -> None:
+    """Write ``account`` to ``path``: ``.xlsx`` is a workbook to edit in Excel (one
+    sheet per section, drop-downs, read back by :func:`import_contacts`);
+    ``.graphml``, ``.gexf`` and ``.json`` (node-link) are the analyzed graph for
+    Gephi, yEd or Cytoscape (``result`` is analyzed when not given)."""
+    from .graph_export import FORMATS, write_graph
 
     account = _account(account)
-    return _action_items(account, result if result is not None else analyze(account))
+    suffix = _os.path.splitext(_os.fspath(path))[1].lower()
+    if suffix == ".xlsx":
+        from .tables import write_workbook
+
+        write_workbook(account, path)
+        return
+    if suffix not in FORMATS:
+        raise InfluenceGraphError(f"{_os.fspath(path)}: cannot export to {suffix or 'a name without a suffix'}; "
+                                  f"use .xlsx, {', '.join(FORMATS)}")
+    if result is None:
+        from .analysis import analyze as _analyze
+
+        result = _analyze(account, confidence=False)  # the graph carries no stability figures
+    write_graph(account, result.analysis, path)
 
 
 def __getattr__(name: str) -> Any:

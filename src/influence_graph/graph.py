@@ -36,6 +36,17 @@ STANCE_VALUE = "stance_value"  # number in [-1, 1]; unknown -> 0
 STANCE_KNOWN = "stance_known"
 SUSCEPTIBILITY = "susceptibility"
 IN_DMU = "in_dmu"
+TAGS = "tags"  # the person's tags, as given (e.g. disputed-stance from `ig merge`)
+# Set on the graph of an analyzed account (exports for Gephi, yEd, Cytoscape):
+# the answers of the analysis, under the keys of its JSON.
+LABEL = "label"  # what Gephi shows: the name
+INFLUENCE = "influence"
+BROKERAGE = "brokerage"
+FORMAL = "formal"
+CATEGORY = "category"
+COACH_SCORE = "coach_score"
+COVERAGE = "coverage"
+FACTION = "faction"  # 1 for the first faction of the analysis, 2 for the second …
 
 # Edge attributes
 KIND = "kind"  # a channel kind, or one of the KIND_* values
@@ -98,6 +109,7 @@ def account_graph(account: Account) -> nx.MultiDiGraph:
                 STANCE_KNOWN: p.stance_known,
                 SUSCEPTIBILITY: p.susceptibility if p.susceptibility is not None else DEFAULT_SUSCEPTIBILITY,
                 IN_DMU: p.id in dmu,
+                TAGS: list(p.tags),
             },
         )
     for m in account.team:

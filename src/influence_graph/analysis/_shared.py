@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import networkx as nx
 
@@ -33,6 +34,37 @@ def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
             known = ties.setdefault(person, {})
             known[member] = max(known.get(member, 0.0), data[g.STRENGTH])
     return ties
+
+
+class AnalysisContext:
+    """The graphs and look-ups of one analysis, each built once on first use and then
+    shared by every measure: the account graph, its deference, tie and warm views,
+    our team's ties to each person, and the opinion model of power and forecast."""
+
+    def __init__(self, whole: nx.MultiDiGraph):
+        self.whole = whole
+
+    @cached_property
+    def deference(self) -> nx.DiGraph:
+        return g.deference_graph(self.whole)
+
+    @cached_property
+    def ties(self) -> nx.Graph:
+        return g.tie_graph(self.whole)
+
+    @cached_property
+    def warm(self) -> nx.DiGraph:
+        return g.warm_graph(self.whole)
+
+    @cached_property
+    def team_ties(self) -> dict[str, dict[str, float]]:
+        return team_ties(self.whole)
+
+    @cached_property
+    def model(self):
+        from .opinion import OpinionModel  # the analysis' numerics: loaded with the first model built
+
+        return OpinionModel(self.deference)
 
 
 def strongest(ties: dict[str, float]) -> tuple[str | None, float]:

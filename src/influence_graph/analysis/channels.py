@@ -7,7 +7,9 @@ from .. import graph as g
 from ._shared import ZIPPER, strongest, team_ties
 
 
-def influence_channels(graph: nx.MultiDiGraph, deference: nx.DiGraph, dmu: list[str]) -> dict[str, list[dict]]:
+def influence_channels(
+    graph: nx.MultiDiGraph, deference: nx.DiGraph, dmu: list[str], known: dict[str, dict[str, float]] | None = None
+) -> dict[str, list[dict]]:
     """Per DMU member, the people who influence them, strongest first (ties by id).
 
     Each entry is ``{id, strength, kinds, reachable, reached_by}``: ``strength`` is the
@@ -30,7 +32,7 @@ def influence_channels(graph: nx.MultiDiGraph, deference: nx.DiGraph, dmu: list[
     ...  for c in influence_channels(whole, g.deference_graph(whole), ["ceo"])["ceo"]]
     [('li', 0.8, ['advice'], True), ('wu', 0.3, ['trust'], False)]
     """
-    known = team_ties(graph)
+    known = team_ties(graph) if known is None else known
     result = {}
     for member in dmu:
         kinds = _kinds_into(graph, member)

@@ -5,11 +5,13 @@ how often each answer survives.
 Every sample keeps the network's shape and perturbs the numbers: each listening
 weight is scaled by a factor drawn from [1 − STRENGTH_SPREAD, 1 + STRENGTH_SPREAD],
 each stance moves by up to ±STANCE_SPREAD (±UNKNOWN_STANCE_SPREAD when unknown),
-clipped to [−1, 1]. All samples are computed at once on ``(people, samples)``
-arrays: PageRank by batched power iteration, the forecast by batched Jacobi
-iteration, coach scores by the coach formula's linear parts. Brokerage and our
-relationships are held fixed (betweenness per sample would cost a full
-shortest-path run each).
+clipped to [−1, 1]. Every sample is re-answered by the same model as the analysis:
+real power (social power in the Friedkin–Johnsen model) and the forecast by
+batched Jacobi iteration on ``(people, samples)`` arrays, computed in blocks of
+samples sized to the account; the top coach by the coach module's own formula
+(:func:`~influence_graph.analysis.coaches.coach_scores`) on re-drawn influence
+and stances. Brokerage, access to the decision unit and our relationships are
+held fixed (betweenness per sample would cost a full shortest-path run each).
 """
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import graph as g
-from .coaches import CREDIBILITY_WEIGHT, FAVOUR_WEIGHT
-from .forecast import listening_arrays, settle, support_weights
-from .power import PAGERANK_DAMPING
+from .coaches import CoachParts, coach_scores, customer_credibility
+from .forecast import support_weights
+from .opinion import OpinionModel, influence_matrix, opinion_system, solve, total_effects
 
 SAMPLES = 200
 SEED = 0
@@ -34,9 +36,20 @@ UNKNOWN_STANCE_SPREAD = 0.5  # an unknown stance is a guess of 0: wider
 _TOL = 1e-10  # largest change per person between iterations, at convergence
 _MAX_ITER = 1000
 _DIGITS = 3
-# Samples computed together: a block's (edges × samples) arrays stay in cache,
-# 2–4x faster than all samples at once at 1,000–5,000 people.
-_BLOCK = 25
+# Samples computed together: a block's (edges × samples) arrays stay in cache, 2–4x
+# faster than all samples at once at 1,000–5,000 people. A block holds about this many
+# (edge, sample) values: all 200 samples for a 35-person account, ~25 at 1,000 people.
+_BLOCK_VALUES = 125_000
+_MIN_BLOCK = 4
+
+
+def block_size(edges: int, samples: int) -> int:
+    """Samples per block for a listening matrix with ``edges`` entries.
+
+    >>> block_size(100, 200), block_size(5_000, 200), block_size(100_000, 200)
+    (200, 25, 4)
+    """
+    return max(_MIN_BLOCK, min(samples, _BLOCK_VALUES // max(edges, 1)))
 
 
 class _Pattern:
@@ -60,10 +73,11 @@ class _Pattern:
         return sp.csr_matrix((self.weights[:, sample], self.indices, self.indptr), shape=(self.n, self.n))
 
     def blocks(self) -> list[tuple[slice, _Pattern]]:
-        """The samples in blocks of ``_BLOCK`` columns, each as a pattern of its own."""
+        """The samples in blocks of :func:`block_size` columns, each as a pattern of its own."""
         out = []
-        for start in range(0, self.weights.shape[1], _BLOCK):
-            part = slice(start, start + _BLOCK)
+        size = block_size(len(self.rows), self.weights.shape[1])
+        for start in range(0, self.weights.shape[1], size):
+            part = slice(start, start + size)
             block = copy.copy(self)
             block.weights, block.row_sums = self.weights[:, part], self.row_sums[:, part]
             out.append((part, block))
@@ -89,24 +103,40 @@ def perturbed_samples(
     return listening.data[:, None] * factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
 
 
-def batched_pagerank(pattern: _Pattern, alpha: float = PAGERANK_DAMPING) -> np.ndarray:
-    """PageRank of every sample's listening weights, as ``nx.pagerank`` defines
-    it (uniform teleport; people who listen to no one spread evenly): ``(people, samples)``."""
-    return np.hstack([_pagerank_block(block, alpha) for _, block in pattern.blocks()])
+def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
+    """Social power of every sample's listening weights, ``(people, samples)``: the
+    transposed system ``(I − ΛW)ᵀ y = 1/n`` by batched Jacobi iteration (it contracts
+    as fast as the forecast's), then ``(I − Λ) y``; a sample that has not converged
+    after ``_MAX_ITER`` steps is solved on its own."""
+    power = np.empty((pattern.n, pattern.weights.shape[1]))
+    for part, block in pattern.blocks():
+        power[:, part] = _power_block(block, lam)
+    return power
 
 
-def _pagerank_block(pattern: _Pattern, alpha: float) -> np.ndarray:
-    n, samples = pattern.n, pattern.weights.shape[1]
-    transition = np.divide(pattern.weights, pattern.row_sums[pattern.rows])
-    dangling = np.asarray(pattern.to_rows.sum(axis=1)).ravel() == 0
-    ranks = np.full((n, samples), 1.0 / n)
+def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
+    coupling, diagonal = _coupling(pattern, lam)
+    rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
+    carry = rhs / diagonal
+    change = np.zeros(rhs.shape[1])
+    tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
     for _ in range(_MAX_ITER):
-        previous = ranks
-        flow = pattern.to_cols @ (np.take(ranks, pattern.rows, axis=0) * transition)
-        ranks = alpha * (flow + ranks[dangling].sum(axis=0) / n) + (1.0 - alpha) / n
-        if np.abs(ranks - previous).max() < _TOL:
+        previous = carry
+        carry = (rhs + pattern.to_cols @ (coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
+        change = np.abs(carry - previous).max(axis=0)
+        if change.max() < tolerance:
             break
-    return ranks / ranks.sum(axis=0)
+    power = (1.0 - lam)[:, None] * carry
+    for sample in np.flatnonzero(change >= tolerance):
+        power[:, sample] = total_effects(influence_matrix(pattern.matrix(sample), lam), lam)
+    return power
+
+
+def _coupling(pattern: _Pattern, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample, ``(ΛW)[i, j]`` off the diagonal for each listening entry, and the diagonal of ``I − ΛW``."""
+    spread = np.divide((lam * lam)[:, None], pattern.row_sums, out=np.zeros_like(pattern.row_sums),
+                       where=pattern.row_sums > 0)
+    return spread[pattern.rows] * pattern.weights, (1.0 - lam * (1.0 - lam))[:, None]
 
 
 def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
@@ -121,10 +151,7 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 
 
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
-    spread = np.divide((lam * lam)[:, None], pattern.row_sums, out=np.zeros_like(pattern.row_sums),
-                       where=pattern.row_sums > 0)
-    coupling = spread[pattern.rows] * pattern.weights  # (ΛW)[i, j] per sample, off the diagonal
-    diagonal = (1.0 - lam * (1.0 - lam))[:, None]
+    coupling, diagonal = _coupling(pattern, lam)
     rhs = (1.0 - lam)[:, None] * stances
     settled = stances.copy()
     for _ in range(_MAX_ITER):
@@ -134,7 +161,7 @@ def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np
         if change.max() < _TOL:
             break
     for sample in np.flatnonzero(change >= _TOL):
-        settled[:, sample] = settle(pattern.matrix(sample), lam, stances[:, sample])
+        settled[:, sample] = solve(opinion_system(pattern.matrix(sample), lam), (1.0 - lam) * stances[:, sample])
     return settled
 
 
@@ -143,11 +170,12 @@ def confidence(
     power: Mapping[str, float],
     ranking: Sequence[str],
     coaches: Sequence[Mapping[str, Any]],
-    coach_scores: Mapping[str, float],
+    coach_parts: CoachParts | None,
     dmu: Sequence[str],
     samples: int = SAMPLES,
     seed: int = SEED,
     top: int = 5,
+    model: OpinionModel | None = None,
 ) -> dict[str, Any]:
     """How stable the key answers are when strengths and stances are re-drawn.
 
@@ -156,34 +184,36 @@ def confidence(
     support_range: [p10, p90]} | None}``: ``share`` is the fraction of samples in
     which the answer holds (a top holder stays in the top ``top``; the top coach
     stays first; the forecast keeps its sign: ``positive``, ``negative`` or ``zero``).
-    ``ranking``, ``coaches`` and ``coach_scores`` are the unperturbed answers.
+    ``ranking``, ``coaches`` and ``coach_parts`` (:class:`~.coaches.CoachParts`) are
+    the unperturbed answers; ``model`` the deference graph's opinion model, if built.
 
     >>> d = nx.DiGraph(); d.add_nodes_from([("a", {"stance_value": 0.5, "stance_known": True}),
     ...     ("b", {"stance_value": 1.0, "stance_known": True})])
     >>> d.add_edge("b", "a", weight=1.0)  # b listens to a: a holds the power
-    >>> c = confidence(d, {"a": 0.65, "b": 0.35}, ["a", "b"], [], {}, ["a"], samples=50, top=1)
+    >>> c = confidence(d, {"a": 2 / 3, "b": 1 / 3}, ["a", "b"], [], None, ["a"], samples=50, top=1)
     >>> c["top_power_holders"], c["forecast_sign"]["sign"], c["forecast_sign"]["share"]
     ([{'id': 'a', 'share': 1.0}], 'positive', 1.0)
     """
-    people, listening, lam = listening_arrays(deference)
+    model = model or OpinionModel(deference)
+    people, listening, lam = model.people, model.listening, model.lam
     noise = {"strength": STRENGTH_SPREAD, "stance": STANCE_SPREAD, "unknown_stance": UNKNOWN_STANCE_SPREAD}
     if not people:
         return {"samples": 0, "seed": seed, "perturbation": noise, "top_power_holders": [], "top_coach": None,
                 "forecast_sign": None}
-    index = {p: i for i, p in enumerate(people)}
+    index = model.index
     nodes = [deference.nodes[p] for p in people]
     x0 = np.array([node.get(g.STANCE_VALUE, 0.0) for node in nodes])
     known = np.array([bool(node.get(g.STANCE_KNOWN, False)) for node in nodes])
     weights, stances = perturbed_samples(listening, x0, known, samples, seed)
     pattern = _Pattern(listening, weights)
-    ranks = batched_pagerank(pattern)
+    sampled_power = batched_power(pattern, lam)
     return {
         "samples": samples,
         "seed": seed,
         "perturbation": noise,
-        "top_power_holders": _top_holders(ranks, [index[p] for p in ranking[:top]], people),
-        "top_coach": _top_coach(ranks, stances, x0, power, coaches, coach_scores, index),
-        "forecast_sign": _forecast_sign(pattern, lam, ranks, stances, x0, listening, power, dmu, people),
+        "top_power_holders": _top_holders(sampled_power, [index[p] for p in ranking[:top]], people),
+        "top_coach": _top_coach(sampled_power, stances, coaches, coach_parts, index),
+        "forecast_sign": _forecast_sign(pattern, lam, sampled_power, stances, x0, model, power, dmu),
     }
 
 
@@ -191,30 +221,49 @@ def _share(hits: np.ndarray) -> float:
     return round(float(np.mean(hits)), _DIGITS)
 
 
-def _top_holders(ranks: np.ndarray, holders: list[int], people: list[str]) -> list[dict[str, Any]]:
+def _top_holders(power: np.ndarray, holders: list[int], people: list[str]) -> list[dict[str, Any]]:
     top = len(holders)
     if top == 0:
         return []
-    cutoff = np.partition(ranks, len(ranks) - top, axis=0)[len(ranks) - top]  # the top-th largest per sample
-    return [{"id": people[i], "share": _share(ranks[i] >= cutoff)} for i in holders]
+    cutoff = np.partition(power, len(power) - top, axis=0)[len(power) - top]  # the top-th largest per sample
+    return [{"id": people[i], "share": _share(power[i] >= cutoff)} for i in holders]
 
 
-def _top_coach(ranks, stances, x0, power, coaches, coach_scores, index) -> dict[str, Any] | None:
-    if not coaches:
+def sampled_standing(power: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For the people at ``rows``, their influence percentile in each sample (as
+    :func:`~.coaches.standing`: 1 − the share of the others ranked above, mid-ranks).
+
+    >>> sampled_standing(np.array([[0.5, 0.1], [0.3, 0.3], [0.2, 0.6]]), np.array([0, 2])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    n = power.shape[0]
+    if n < 2:
+        return np.ones((len(rows), power.shape[1]))
+    ordered = np.sort(power, axis=0)
+    out = np.empty((len(rows), power.shape[1]))
+    for sample in range(power.shape[1]):
+        values = power[rows, sample]
+        lower = np.searchsorted(ordered[:, sample], values, side="left")
+        equal = np.searchsorted(ordered[:, sample], values, side="right") - lower
+        out[:, sample] = 1.0 - (n - lower - equal + 0.5 * (equal - 1)) / (n - 1)
+    return out
+
+
+def _top_coach(power, stances, coaches, parts: CoachParts | None, index) -> dict[str, Any] | None:
+    if not coaches or parts is None:
         return None
     confirmed = {c["id"] for c in coaches if c.get("confirmed")}
+    scores = dict(zip(parts.people, parts.scores))
     # Today's candidates, in id order so ties go to the first id, as in coach_candidates.
-    candidates = sorted({p for p, s in coach_scores.items() if s > 0} | confirmed | {coaches[0]["id"]})
+    candidates = sorted({p for p, s in scores.items() if s > 0} | confirmed | {coaches[0]["id"]})
     rows = np.array([index[p] for p in candidates])
-    top_power = max(power.values(), default=0.0) or 1.0
-    # The parts of the score that our perturbation does not touch: relationship and access.
-    fixed = np.array([coach_scores.get(p, 0.0) for p in candidates]) - FAVOUR_WEIGHT * np.maximum(x0[rows], 0.0) \
-        - CREDIBILITY_WEIGHT * np.array([power.get(p, 0.0) for p in candidates]) / top_power
-    scores = fixed[:, None] + FAVOUR_WEIGHT * np.maximum(stances[rows], 0.0) \
-        + CREDIBILITY_WEIGHT * ranks[rows] / ranks.max(axis=0)
-    is_confirmed = np.array([p in confirmed for p in candidates])[:, None]
-    # Confirmed coaches rank first; anyone else drops out with a negative stance.
-    keys = np.where(is_confirmed, scores + 10.0, np.where(stances[rows] >= 0, scores, -np.inf))
+    where = {p: i for i, p in enumerate(parts.people)}
+    at = np.array([where[p] for p in candidates])  # the same people in the coach parts' order
+    # The coach formula itself, on re-drawn influence and stances; access, brokerage and our ties fixed.
+    customer = customer_credibility(parts.access[at, None], sampled_standing(power, rows), parts.broker_standing[at, None])
+    sampled = coach_scores(customer, parts.us[at, None], np.maximum(stances[rows], 0.0))
+    is_confirmed = parts.confirmed[at][:, None]
+    keys = np.where(is_confirmed, sampled + 10.0, sampled)  # confirmed coaches rank first
     winners = np.asarray(keys.argmax(axis=0))
     counts = np.bincount(winners, minlength=len(candidates)) / keys.shape[1]
     baseline = candidates.index(coaches[0]["id"])
@@ -226,15 +275,16 @@ def _top_coach(ranks, stances, x0, power, coaches, coach_scores, index) -> dict[
     }
 
 
-def _forecast_sign(pattern, lam, ranks, stances, x0, listening, power, dmu, people) -> dict[str, Any] | None:
+def _forecast_sign(pattern, lam, power, stances, x0, model, baseline_power, dmu) -> dict[str, Any] | None:
+    people = model.people
     members = [i for i, p in enumerate(people) if p in set(dmu)]
     if not members:
         return None
     settled = batched_settle(pattern, lam, stances)
-    dmu_ranks = np.zeros_like(ranks)
-    dmu_ranks[members] = ranks[members]
-    support = (dmu_ranks * settled).sum(axis=0) / dmu_ranks.sum(axis=0)
-    baseline = support_weights(people, power, dmu) @ settle(listening, lam, x0)
+    dmu_power = np.zeros_like(power)
+    dmu_power[members] = power[members]
+    support = (dmu_power * settled).sum(axis=0) / dmu_power.sum(axis=0)
+    baseline = support_weights(people, baseline_power, dmu) @ model.settle(x0)
     sign = np.sign(np.round(support, 9))
     expected = float(np.sign(round(float(baseline), 9)))
     low, high = np.percentile(support, [10, 90])

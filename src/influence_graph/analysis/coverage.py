@@ -30,7 +30,7 @@ EXECUTIVE_TITLE = re.compile(
 PURCHASING_FUNCTIONS = ("procurement", "purchasing", "sourcing", "supply")
 
 
-def coverage_by_person(graph: nx.MultiDiGraph) -> dict[str, float]:
+def coverage_by_person(graph: nx.MultiDiGraph, known: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
     """The strongest relationship anyone on our team has with each customer person (0 when none).
 
     >>> from influence_graph.model import parse_account
@@ -42,8 +42,32 @@ def coverage_by_person(graph: nx.MultiDiGraph) -> dict[str, float]:
     >>> coverage_by_person(g.account_graph(a))
     {'p': 0.8, 'q': 0.0}
     """
-    ties = team_ties(graph)
+    ties = team_ties(graph) if known is None else known
     return {pid: strongest(ties.get(pid, {}))[1] for pid in g.customer_people(graph)}
+
+
+def closest_members(graph: nx.MultiDiGraph, known: dict[str, dict[str, float]] | None = None) -> dict[str, tuple[str, float]]:
+    """Each customer person's closest member of our team and that relationship's
+    strength (the first member in team order on equal strength); people nobody knows are left out.
+
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "people": [{"id": "p", "name": "P"}, {"id": "q", "name": "Q"}],
+    ...     "team": [{"id": "m", "name": "M"}, {"id": "n", "name": "N"}],
+    ...     "relationships": [{"member": "n", "person": "p", "strength": 0.8},
+    ...                       {"member": "m", "person": "p", "strength": 0.8}]})
+    >>> closest_members(g.account_graph(a))
+    {'p': ('m', 0.8)}
+    """
+    ties = team_ties(graph) if known is None else known
+    order = {m: i for i, m in enumerate(team_members(graph))}
+    closest = {}
+    for pid in g.customer_people(graph):
+        known = ties.get(pid)
+        if known:
+            member = min(known, key=lambda m: (-known[m], order[m]))
+            closest[pid] = (member, known[member])
+    return closest
 
 
 def warm_paths(warm: nx.DiGraph, sources: Iterable[str], targets: Iterable[str]) -> dict[str, list[str]]:
@@ -84,11 +108,29 @@ def path_strength(warm: nx.DiGraph, path: list[str]) -> float:
     return math.prod(warm[u][v][g.STRENGTH] for u, v in zip(path, path[1:]))
 
 
+# How the reasons say why someone outside the decision unit is a key person.
+KEY_WORDING = {
+    "top power holder": "one of the top power holders",
+    "confirmed coach": "our confirmed coach",
+    "coach candidate": "a coach candidate",
+    "gatekeeper": "a gatekeeper",
+    "open next step": "has an open next step",
+}
+
+
 def uncovered_decision_makers(
-    graph: nx.MultiDiGraph, key: list[str], power: dict[str, float], ranking: list[str] | None = None
+    graph: nx.MultiDiGraph,
+    key: list[str],
+    power: dict[str, float],
+    ranking: list[str] | None = None,
+    why_key: dict[str, list[str]] | None = None,
+    known: dict[str, dict[str, float]] | None = None,
+    warm: nx.DiGraph | None = None,
 ) -> list[dict]:
     """Key people no one on our team is close to (no relationship of at least zipper),
-    each with the best warm introduction path from a team member.
+    each with the best warm introduction path from a team member; ``why_key`` (from
+    :func:`~influence_graph.analysis.key_people`) says in the reasons why each one outside
+    the decision unit matters. A path never runs through the person it leads to.
 
     ``path`` runs ``[member, …, person]`` through :func:`~influence_graph.graph.warm_graph`
     (our relationships, positive channels and reporting lines) and maximizes the
@@ -107,9 +149,9 @@ def uncovered_decision_makers(
     ...     uncovered_decision_makers(g.account_graph(a), ["ceo", "li"], {"ceo": 0.6, "li": 0.4})]
     [('ceo', ['m', 'li', 'ceo'], 0.5)]
     """
-    ties = team_ties(graph)
+    ties = team_ties(graph) if known is None else known
     uncovered = [pid for pid in dict.fromkeys(key) if strongest(ties.get(pid, {}))[1] < ZIPPER]
-    warm = g.warm_graph(graph)
+    warm = g.warm_graph(graph) if warm is None else warm
     paths = warm_paths(warm, team_members(graph), uncovered)
     rank = positions(ranking or power_ranking(power, {}))
     # list.sort is stable: equally important people stay in the order of ``key``.
@@ -123,16 +165,18 @@ def uncovered_decision_makers(
                 "id": pid,
                 "path": path,
                 "path_strength": round(strength, 6),
-                "reasons": _uncovered_reasons(graph, pid, rank, ties.get(pid, {}), path, strength),
+                "reasons": _uncovered_reasons(graph, pid, rank, ties.get(pid, {}), path, strength,
+                                              (why_key or {}).get(pid, [])),
             }
         )
     return result
 
 
-def _uncovered_reasons(graph, pid, rank, known, path, strength) -> list[str]:
+def _uncovered_reasons(graph, pid, rank, known, path, strength, why_key) -> list[str]:
     reasons = []
     if graph.nodes[pid][g.IN_DMU]:
         reasons.append("in the decision unit")
+    reasons += [KEY_WORDING[why] for why in why_key if why in KEY_WORDING]
     if pid in rank:
         reasons.append(f"{say.ordinal(rank[pid])} of {len(rank)} by influence")
     member, coverage = strongest(known)
@@ -141,7 +185,7 @@ def _uncovered_reasons(graph, pid, rank, known, path, strength) -> list[str]:
     else:
         reasons.append("no one on our team knows them")
     if path:
-        steps = " → ".join(say.name(graph, n) for n in path)
+        steps = say.path(graph, path)
         reasons.append(f"best introduction: {steps} (strength {strength:.2f})")
         against = [n for n in path[1:-1] if graph.nodes[n][g.STANCE_VALUE] < 0]
         if against:
@@ -152,9 +196,9 @@ def _uncovered_reasons(graph, pid, rank, known, path, strength) -> list[str]:
     return reasons
 
 
-def coverage_matrix(graph: nx.MultiDiGraph, dmu: list[str]) -> dict[str, dict[str, float]]:
+def coverage_matrix(graph: nx.MultiDiGraph, dmu: list[str], known: dict[str, dict[str, float]] | None = None) -> dict[str, dict[str, float]]:
     """``{member: {dmu_member: strength}}`` for every team member × DMU member, 0 where none."""
-    ties = team_ties(graph)
+    ties = team_ties(graph) if known is None else known
     return {m: {d: round(ties.get(d, {}).get(m, 0.0), 6) for d in dmu} for m in team_members(graph)}
 
 
@@ -167,7 +211,7 @@ def is_executive(graph: nx.MultiDiGraph, node: str) -> bool:
     return bool(EXECUTIVE_TITLE.search(title))
 
 
-def relationship_depth(graph: nx.MultiDiGraph, dmu: list[str]) -> dict:
+def relationship_depth(graph: nx.MultiDiGraph, dmu: list[str], known: dict[str, dict[str, float]] | None = None) -> dict:
     """How deep our relationship with the account is: ``ordinary``, ``partner`` or ``strategic``.
 
     Counting only relationships of at least zipper:
@@ -191,7 +235,8 @@ def relationship_depth(graph: nx.MultiDiGraph, dmu: list[str]) -> dict:
     >>> d["tier"], d["coverage"]
     ('ordinary', {'m': {'p': 1.0}})
     """
-    reach = _close_reach(graph)
+    known = team_ties(graph) if known is None else known
+    reach = _close_reach(graph, known)
     partner_gaps = _partner_gaps(reach)
     strategic_gaps = _strategic_gaps(graph, reach, dmu)
     reasons = [_depth_facts(graph, reach)]
@@ -210,13 +255,13 @@ def relationship_depth(graph: nx.MultiDiGraph, dmu: list[str]) -> dict:
             f"executive to executive ({say.label(graph, m)} with {say.label(graph, p)}), "
             "most functions and the whole decision unit covered"
         )
-    return {"tier": tier, "reasons": reasons, "coverage": coverage_matrix(graph, dmu)}
+    return {"tier": tier, "reasons": reasons, "coverage": coverage_matrix(graph, dmu, known)}
 
 
-def _close_reach(graph: nx.MultiDiGraph) -> dict:
+def _close_reach(graph: nx.MultiDiGraph, known: dict[str, dict[str, float]]) -> dict:
     """Who and what our relationships of at least zipper reach, on both sides."""
     nodes = graph.nodes
-    close = [(m, p) for p, known in team_ties(graph).items() for m, s in known.items() if s >= ZIPPER]
+    close = [(m, p) for p, members in known.items() for m, s in members.items() if s >= ZIPPER]
     people = sorted({p for _, p in close})
     holders = {m for m, _ in close}
     return {

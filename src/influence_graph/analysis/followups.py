@@ -28,12 +28,13 @@ def status_for(days_since: int | None) -> str:
 
 
 def follow_ups(account: Account, key: list[str], today: dt.date) -> list[dict]:
-    """Per key person: ``{id, touches, last_touch, days_since, status, next_step}``.
+    """Per key person: ``{id, touches, last_touch, days_since, status, next_step, next_step_source}``.
 
     Touches dated after ``today`` are plans, not done: they are not counted, but the
     earliest one is offered as the next step when no touch recorded a ``next_step``.
     Otherwise ``next_step`` is the latest recorded next step with that person, or a
-    suggestion for the status. Most urgent first: never, overdue, due, ok; within a
+    suggestion for the status; ``next_step_source`` says which: ``recorded``,
+    ``planned`` or ``suggested`` (None when there is nothing to do). Most urgent first: never, overdue, due, ok; within a
     status the longest gap first; then in the order of ``key``.
 
     >>> import datetime as dt
@@ -59,11 +60,34 @@ def follow_ups(account: Account, key: list[str], today: dt.date) -> list[dict]:
                 "last_touch": last.isoformat() if last else None,
                 "days_since": days,
                 "status": status,
-                "next_step": _next_step(past, planned.get(pid, []), status, days),
+                **_next_step(past, planned.get(pid, []), status, days),
             }
         )
     # sorted() is stable, so equally urgent people stay in the order of ``key``.
     return sorted(rows, key=lambda r: (STATUS_ORDER.index(r["status"]), -(r["days_since"] or 0)))
+
+
+def open_next_steps(account: Account, today: dt.date) -> list[str]:
+    """People with an open next step, in file order: their latest touch so far recorded
+    a ``next_step``, or a touch with them is planned after ``today``.
+
+    >>> import datetime as dt
+    >>> from influence_graph.model import parse_account
+    >>> a = parse_account({"account": {"id": "x", "name": "X"},
+    ...     "people": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}],
+    ...     "touches": [{"date": "2026-10-01", "people": ["a", "b"], "next_step": "send the TCO model"},
+    ...                 {"date": "2026-10-20", "people": ["b"]},
+    ...                 {"date": "2026-12-01", "people": ["c"]}]})
+    >>> open_next_steps(a, dt.date(2026, 10, 31))
+    ['a', 'c']
+    """
+    done, planned = _touches_by_person(account, today)
+    open_ = set(planned)
+    for pid, touches in done.items():
+        latest = max(enumerate(touches), key=lambda it: (it[1].date, it[0]))[1]
+        if latest.next_step:
+            open_.add(pid)
+    return [p.id for p in account.people if p.id in open_]
 
 
 def _touches_by_person(account: Account, today: dt.date) -> tuple[dict[str, list[Touch]], dict[str, list[Touch]]]:
@@ -77,20 +101,24 @@ def _touches_by_person(account: Account, today: dt.date) -> tuple[dict[str, list
     return done, planned
 
 
-def _next_step(past: list[Touch], planned: list[Touch], status: str, days: int | None) -> str | None:
+def _next_step(past: list[Touch], planned: list[Touch], status: str, days: int | None) -> dict[str, str | None]:
     recorded = [t for t in past if t.next_step]
     if recorded:
         # The latest touch wins; on the same day the later entry in the file.
         latest = max(enumerate(recorded), key=lambda it: (it[1].date, it[0]))[1]
         when = f" (by {latest.next_date.isoformat()})" if latest.next_date else ""
-        return latest.next_step + when
+        return _step(latest.next_step + when, "recorded")
     if planned:
         soonest = min(planned, key=lambda t: t.date)
-        return f"planned {soonest.kind or 'touch'} on {soonest.date.isoformat()}"
+        return _step(f"planned {soonest.kind or 'touch'} on {soonest.date.isoformat()}", "planned")
     if status == "never":
-        return "arrange a first meeting"
+        return _step("arrange a first meeting", "suggested")
     if status == "overdue":
-        return f"follow up now: {days} days since the last touch"
+        return _step(f"follow up now: {days} days since the last touch", "suggested")
     if status == "due":
-        return f"follow up within {OVERDUE_AFTER - days + 1} days"
-    return None
+        return _step(f"follow up within {OVERDUE_AFTER - days + 1} days", "suggested")
+    return _step(None, None)
+
+
+def _step(text: str | None, source: str | None) -> dict[str, str | None]:
+    return {"next_step": text, "next_step_source": source}

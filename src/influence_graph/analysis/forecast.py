@@ -17,6 +17,8 @@ unanimous room stays unanimous.
 Because ``x*`` is linear in ``x₀``, the gain from winning person ``j`` over
 (raising ``x₀ⱼ`` to +1) is ``(1 − x₀ⱼ) · (wᵀM)ⱼ`` with ``w`` the decision unit's
 weights; one solve of the transposed system gives ``wᵀM`` for every candidate.
+The model lives in :mod:`~influence_graph.analysis.opinion`, which also gives
+real power (``M``'s column means), so the unit is weighted by the same model.
 """
 from __future__ import annotations
 
@@ -26,58 +28,19 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from .. import graph as g
 from . import wording
+from .opinion import MAX_SUSCEPTIBILITY, OpinionModel, listening_arrays, opinion_system, solve
 
-# A fully susceptible closed group (λ = 1, listening only to each other) makes
-# I − ΛW singular; capping λ just below 1 settles such a group at a weighted
-# mean of its own stances instead.
-MAX_SUSCEPTIBILITY = 1.0 - 1e-6
+__all__ = [
+    "MAX_SUSCEPTIBILITY", "forecast", "listening_arrays", "opinion_system", "settle", "settled_opinions", "solve",
+    "support_reach", "support_weights",
+]
+
 NEXT_BEST_MOVES = 10  # candidates reported, best first
 NAMED_LISTENERS = 2  # name the decision makers who listen when there are this few
 _DIGITS = 6
-_RTOL = 1e-12  # relative residual of the iterative solve
-_RESTART, _MAX_RESTARTS = 50, 40
-
-
-def listening_arrays(deference: nx.DiGraph) -> tuple[list[str], sp.csr_matrix, np.ndarray]:
-    """People (graph order), the listening matrix ``A`` (``A[i, j]``: how much
-    ``i`` listens to ``j``, the ``weight`` of edge ``i -> j``) and the effective
-    susceptibilities ``λ`` (0 for anyone who listens to no one).
-
-    >>> d = nx.DiGraph(); d.add_node("a", susceptibility=0.5)
-    >>> d.add_edge("b", "a", weight=0.8); d.nodes["b"]["susceptibility"] = 0.3
-    >>> people, A, lam = listening_arrays(d)
-    >>> people, A.toarray().tolist(), lam.tolist()
-    (['a', 'b'], [[0.0, 0.0], [0.8, 0.0]], [0.0, 0.3])
-    """
-    people = list(deference)
-    if not people:
-        return [], sp.csr_matrix((0, 0)), np.zeros(0)
-    listening = nx.to_scipy_sparse_array(deference, nodelist=people, weight=g.WEIGHT, format="csr")
-    listening = sp.csr_matrix(listening)
-    lam = np.array([deference.nodes[p].get(g.SUSCEPTIBILITY, g.DEFAULT_SUSCEPTIBILITY) for p in people], dtype=float)
-    lam = np.where(np.asarray(listening.sum(axis=1)).ravel() > 0, np.minimum(lam, MAX_SUSCEPTIBILITY), 0.0)
-    return people, listening, lam
-
-
-def opinion_system(listening: sp.csr_matrix, lam: np.ndarray) -> sp.csc_matrix:
-    """``I − ΛW`` for listening matrix ``A`` and susceptibilities ``λ``, where
-    ``W = diag(1 − λ) + diag(λ / rowsum(A)) A``.
-
-    >>> opinion_system(sp.csr_matrix([[0.0, 1.0], [0.0, 0.0]]), np.array([0.5, 0.0])).toarray().tolist()
-    [[0.75, -0.25], [0.0, 1.0]]
-    """
-    lam_w = sp.diags(lam * (1.0 - lam)) + sp.diags(_spread(listening, lam)) @ listening
-    return sp.csc_matrix(sp.identity(len(lam), format="csc") - lam_w)
-
-
-def _spread(listening: sp.csr_matrix, lam: np.ndarray) -> np.ndarray:
-    """``λᵢ² / rowsum(A)ᵢ``: row ``i`` of ``ΛW`` off the diagonal is this times ``A[i]``."""
-    row_sums = np.asarray(listening.sum(axis=1)).ravel()
-    return np.divide(lam * lam, row_sums, out=np.zeros_like(lam), where=row_sums > 0)
 
 
 def settle(listening: sp.csr_matrix, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
@@ -90,24 +53,6 @@ def settle(listening: sp.csr_matrix, lam: np.ndarray, stances: np.ndarray) -> np
     return solve(opinion_system(listening, lam), (1.0 - lam) * stances)
 
 
-def solve(system: sp.csc_matrix, rhs: np.ndarray) -> np.ndarray:
-    """``system⁻¹ rhs`` for a system ``I − ΛW``. GMRES first: the system is
-    diagonally dominant, so it converges in a few dozen products, where an LU
-    of a well-connected account fills in (1.5 s at 5,000 people vs 1 ms);
-    the LU is the fallback when GMRES does not reach the tolerance.
-
-    >>> solve(sp.csc_matrix([[2.0, 0.0], [1.0, 1.0]]), np.array([2.0, 3.0])).round(12).tolist()
-    [1.0, 2.0]
-    """
-    rhs = np.asarray(rhs, dtype=float)
-    if rhs.size == 0 or not rhs.any():
-        return np.zeros_like(rhs)
-    solution, info = spla.gmres(system, rhs, rtol=_RTOL, atol=0.0, restart=_RESTART, maxiter=_MAX_RESTARTS)
-    if info != 0:
-        solution = spla.splu(sp.csc_matrix(system)).solve(rhs)
-    return solution
-
-
 def settled_opinions(deference: nx.DiGraph, stances: Mapping[str, float] | None = None) -> dict[str, float]:
     """Each person's settled opinion; ``stances`` default to the node attribute ``stance_value``.
 
@@ -115,10 +60,9 @@ def settled_opinions(deference: nx.DiGraph, stances: Mapping[str, float] | None 
     >>> settled_opinions(d, {"a": 1.0, "b": -1.0})  # b (λ = 0.5) listens to a
     {'b': -0.333333, 'a': 1.0}
     """
-    people, listening, lam = listening_arrays(deference)
-    x0 = _stances(deference, people, stances)
-    settled = settle(listening, lam, x0)
-    return {p: round(float(v), _DIGITS) for p, v in zip(people, settled)}
+    model = OpinionModel(deference)
+    settled = model.settle(_stances(deference, model.people, stances))
+    return {p: round(float(v), _DIGITS) for p, v in zip(model.people, settled)}
 
 
 def support_weights(people: Sequence[str], power: Mapping[str, float], dmu: Sequence[str]) -> np.ndarray:
@@ -155,6 +99,7 @@ def forecast(
     power: Mapping[str, float],
     dmu: Sequence[str],
     top: int = NEXT_BEST_MOVES,
+    model: OpinionModel | None = None,
 ) -> dict[str, Any]:
     """Where the decision unit lands, and the people whose win-over raises it most.
 
@@ -162,7 +107,9 @@ def forecast(
     [{id, gain, reasons}]}``: ``support`` is the unit's settled opinion weighted by
     ``power``, ``initial_support`` the same weighting of today's stances (``None``
     both without a decision unit); the moves rank customer people not yet at
-    champion by how much ``support`` would rise if they became one.
+    champion by how much ``support`` would rise if they became one. ``model`` is
+    the :class:`~influence_graph.analysis.opinion.OpinionModel` of ``deference``
+    when the caller has it already (real power is solved on the same system).
 
     >>> d = nx.DiGraph(); d.add_node("boss", stance_value=-0.5, name="Boss", title="CEO")
     >>> d.add_node("aide", stance_value=0.5, name="Aide", title=None)
@@ -171,21 +118,22 @@ def forecast(
     >>> f["support"], [(m["id"], m["gain"]) for m in f["next_best_moves"]]
     (-0.166667, [('boss', 1.0), ('aide', 0.166667)])
     """
-    people, listening, lam = listening_arrays(deference)
+    model = model or OpinionModel(deference)
+    people = model.people
     x0 = _stances(deference, people)
     weights = support_weights(people, power, dmu)
     members = [p for p in dict.fromkeys(dmu) if p in deference]
     if not members:
         return {"support": None, "initial_support": None, "members": {}, "next_best_moves": []}
-    settled = settle(listening, lam, x0)
-    reach = support_reach(listening, lam, weights)
+    settled = model.settle(x0)
+    reach = model.reach(weights)
     gains = (1.0 - x0) * reach
-    index = {p: i for i, p in enumerate(people)}
+    index = model.index
     order = sorted(
         (i for i in range(len(people)) if round(gains[i], _DIGITS) > 0),
         key=lambda i: (-round(gains[i], _DIGITS), people[i]),
     )
-    context = _Context(deference, set(members), weights, index, listening, lam, reach)
+    context = _Context(model, set(members), weights, reach)
     return {
         "support": _round(weights @ settled),
         "initial_support": _round(weights @ x0),
@@ -209,12 +157,12 @@ def _stances(deference: nx.DiGraph, people: Sequence[str], stances: Mapping[str,
 class _Context:
     """What a move's reasons are made of: who listens to whom, and who carries weight."""
 
-    def __init__(self, deference, members, weights, index, listening, lam, reach):
-        self.deference, self.members, self.weights, self.index = deference, members, weights, index
+    def __init__(self, model: OpinionModel, members, weights, reach):
+        self.deference, self.members, self.weights, self.index = model.deference, members, weights, model.index
         # (ΛW)[i, j] = spread_i · A[i, j] for i ≠ j; with y = reach / (1 − λ) the
         # transposed solve, listener i passes on y_i · (ΛW)[i, j] of j's pull on support.
-        self.spread = _spread(listening, lam)
-        self.carry = reach / (1.0 - lam)
+        self.spread = model.spread
+        self.carry = reach / (1.0 - model.lam)
 
     def listened_by_dmu(self, pid: str) -> str | None:
         listeners = sorted(i for i in self.deference.predecessors(pid) if i in self.members)

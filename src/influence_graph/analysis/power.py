@@ -1,5 +1,9 @@
 """Real power vs. formal position (DESIGN §4): influence, brokerage, formal
 position, the power ranking, and hidden power holders / figureheads with reasons.
+
+Influence is social power in the forecast's own Friedkin–Johnsen model
+(:mod:`~influence_graph.analysis.opinion`); :func:`pagerank` is kept as the
+reference it is compared with (README, "Influence: social power vs PageRank").
 """
 from __future__ import annotations
 
@@ -9,34 +13,77 @@ from collections.abc import Hashable, Mapping
 from fractions import Fraction
 
 import networkx as nx
+import numpy as np
 
 from .. import graph as g
 from . import _igraph, wording
+from .opinion import OpinionModel
 
 # Above this many people brokerage runs in igraph (C); below, in NetworkX.
 COMPILED_THRESHOLD = 40
+# Brokerage is exact up to this many people; above, sampled with the stated bound:
+# every person's brokerage within EPSILON of the exact value with probability >= 1 − DELTA.
+EXACT_UP_TO = 5_000
+BROKERAGE_EPSILON, BROKERAGE_DELTA, BROKERAGE_SEED = 0.02, 0.1, 0
 # Tie lengths are read as fractions with denominators up to this (strengths with up to 6 decimals).
 _MAX_DENOMINATOR = 10**6
-PAGERANK_DAMPING = 0.85
-# A rounding step in the influence ranks, so float noise in PageRank is a tie.
-_RANK_DIGITS = 12
+PAGERANK_DAMPING = 0.85  # the reference measure's damping (pagerank)
+# Power comes from an iterative solve (relative residual 1e-12): scores this close
+# (relative) are equal, so noise in the last digits never decides a rank.
+_TIE_RTOL = 1e-9
+_TIE_ATOL = 1e-15
 CATEGORIES = ("hidden_power", "figurehead", "aligned", "peripheral")  # what classify_power answers
 SENIOR_LEVEL = 2  # a "senior title": level 1 or 2
 TOP_LEVEL, BOTTOM_LEVEL = 1, 6
+TOP_POWER_HOLDERS = 5  # "the top power holders": key people, and consulting one is power
+MIN_PEOPLE = 5  # fewer people than this: no hidden power or figureheads (nothing to compare with)
+FLAG_SHARE, FLAG_MIN = 0.02, 3  # at most max(FLAG_MIN, FLAG_SHARE of the people) of each flag
 
 
-def influence(deference: nx.DiGraph) -> dict[str, float]:
-    """Real power: weighted PageRank over "defers to" edges (``listener -> influencer``,
-    attribute ``weight``), damping 0.85. Scores sum to 1; deterministic.
+def influence(deference: nx.DiGraph, model: OpinionModel | None = None) -> dict[str, float]:
+    """Real power: each person's social power in the forecast's Friedkin–Johnsen
+    model (the column means of ``V = (I − ΛW)⁻¹(I − Λ)``) over "defers to" edges
+    (``listener -> influencer``, attribute ``weight``). Scores sum to 1; deterministic.
+    ``model`` is the :class:`OpinionModel` of ``deference`` when the caller has it.
 
-    >>> d = nx.DiGraph([("a", "c"), ("b", "c")])
+    Each listener keeps ``1 − λ`` of their own view, so power does not pass
+    wholesale up a reporting line: three people consult the deputy, who reports
+    to a boss who reports to the CEO. PageRank hands the deputy's standing to the
+    boss; social power leaves it with the deputy.
+
+    >>> d = nx.DiGraph([("a", "deputy"), ("b", "deputy"), ("c", "deputy"), ("x", "ceo"), ("y", "ceo")])
     >>> nx.set_edge_attributes(d, 1.0, "weight")
-    >>> max(influence(d).items(), key=lambda kv: kv[1])[0]
-    'c'
+    >>> d.add_weighted_edges_from([("deputy", "boss", 0.5), ("boss", "ceo", 0.5)])
+    >>> def top3(scores): return sorted(scores, key=scores.get, reverse=True)[:3]
+    >>> top3(influence(d)), top3(pagerank(d))
+    (['ceo', 'deputy', 'boss'], ['ceo', 'boss', 'deputy'])
     """
+    model = model or OpinionModel(deference)
+    return dict(zip(model.people, (float(v) for v in model.social_power())))
+
+
+def pagerank(deference: nx.DiGraph) -> dict[str, float]:
+    """Weighted PageRank over the same "defers to" edges, damping 0.85: the measure
+    real power used to be, kept as the reference it is compared with. Sums to 1."""
     if len(deference) == 0:
         return {}
     return nx.pagerank(deference, alpha=PAGERANK_DAMPING, weight=g.WEIGHT)
+
+
+def tie_levels(values: Mapping[Hashable, float]) -> dict[Hashable, float]:
+    """Each value replaced by the top of its run of near-equal values (relative
+    ``_TIE_RTOL``), so equal scores from a solver compare equal.
+
+    >>> tie_levels({"a": 0.3, "b": 0.3 + 1e-14, "c": 0.2})
+    {'b': 0.30000000000001, 'a': 0.30000000000001, 'c': 0.2}
+    """
+    level, previous, out = 0.0, None, {}
+    for key in sorted(values, key=values.__getitem__, reverse=True):
+        value = values[key]
+        if previous is None or not math.isclose(value, previous, rel_tol=_TIE_RTOL, abs_tol=_TIE_ATOL):
+            level = value
+        out[key], previous = level, value
+    return out
 
 
 def _exact_lengths(ties: nx.Graph) -> nx.Graph:
@@ -52,7 +99,52 @@ def _exact_lengths(ties: nx.Graph) -> nx.Graph:
     return exact
 
 
-def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
+def sample_size(people: int, epsilon: float = BROKERAGE_EPSILON, delta: float = BROKERAGE_DELTA) -> int:
+    """How many source people to sample so that, with probability at least ``1 − delta``,
+    every person's sampled brokerage is within ``epsilon`` of the exact one.
+
+    Brokerage is the mean over sources ``s`` of ``X_s = n·δ_s(v) / ((n − 1)(n − 2))``,
+    each in ``[0, R]``, ``R = n / (n − 1)`` (``δ_s(v)``: the pairs from ``s`` that run
+    through ``v``, at most ``n − 2``). For ``k`` sources drawn without replacement,
+    Hoeffding–Serfling bounds the chance of an error above ``ε`` by
+    ``2·exp(−2kε² / ((1 − (k − 1)/n)·R²))``; a union bound over the ``n`` people
+    and solving for ``k`` gives ``k = L(1 + 1/n) / (1 + L/n)``, ``L = ln(2n/δ)·R² / (2ε²)``.
+
+    >>> sample_size(3000), sample_size(20_000), sample_size(100_000)
+    (2464, 8928, 15353)
+    """
+    if people < 3:
+        return people
+    spread = people / (people - 1)
+    hoeffding = math.log(2 * people / delta) * spread * spread / (2 * epsilon * epsilon)
+    return min(people, math.ceil(hoeffding * (1 + 1 / people) / (1 + hoeffding / people)))
+
+
+def brokerage_method(
+    people: int,
+    exact: bool = False,
+    exact_up_to: int | None = None,
+    epsilon: float = BROKERAGE_EPSILON,
+    delta: float = BROKERAGE_DELTA,
+    seed: int = BROKERAGE_SEED,
+) -> dict:
+    """How brokerage is computed for an account of ``people``: ``{"method": "exact"}``,
+    or ``{"method": "sampled", "sources", "people", "epsilon", "delta", "seed"}`` above
+    ``exact_up_to`` people (default ``EXACT_UP_TO``; unless ``exact``) when the bound
+    needs fewer sources than people.
+
+    >>> brokerage_method(35), brokerage_method(8000, exact=True)
+    ({'method': 'exact'}, {'method': 'exact'})
+    >>> brokerage_method(8000)["sources"], brokerage_method(8000)["epsilon"]
+    (5216, 0.02)
+    """
+    sources = sample_size(people, epsilon, delta)
+    if exact or people <= (EXACT_UP_TO if exact_up_to is None else exact_up_to) or sources >= people:
+        return {"method": "exact"}
+    return {"method": "sampled", "sources": sources, "people": people, "epsilon": epsilon, "delta": delta, "seed": seed}
+
+
+def brokerage(ties: nx.Graph, compiled: bool | None = None, method: dict | None = None) -> dict[str, float]:
     """Brokerage: normalized betweenness over tie lengths (attribute ``distance``,
     1/strength), i.e. the share of shortest paths between other people that run
     through each person. Undirected; in [0, 1].
@@ -61,6 +153,9 @@ def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
     igraph above ``COMPILED_THRESHOLD`` people. Both count equally long paths as
     ties although float sums differ in the last digit: NetworkX here adds exact
     fractions, igraph compares lengths with a relative tolerance of 1e-10.
+    ``method`` (:func:`brokerage_method`; by default chosen by size) may ask for
+    the sampled estimate: the exact dependencies of a seeded random sample of
+    source people (Brandes & Pich 2007), scaled by n/k, within the stated bound.
 
     >>> kite = nx.krackhardt_kite_graph()
     >>> nx.set_edge_attributes(kite, 1.0, "distance")
@@ -70,13 +165,19 @@ def brokerage(ties: nx.Graph, compiled: bool | None = None) -> dict[str, float]:
     n = len(ties)
     if ties.number_of_edges() == 0 or n < 3:
         return {node: 0.0 for node in ties}
+    method = method or brokerage_method(n)
+    # Normalization per ordered pair, as NetworkX's; igraph counts each unordered pair once.
+    scale = 2.0 / ((n - 1) * (n - 2))
+    if method["method"] == "sampled":
+        rng = np.random.default_rng(method["seed"])
+        sources = sorted(rng.choice(n, size=method["sources"], replace=False).tolist())
+        scale *= n / len(sources)
+        return {node: value * scale for node, value in _igraph.betweenness(ties, g.DISTANCE, sources).items()}
     if compiled is None:
         compiled = n > COMPILED_THRESHOLD
     if not compiled:
         exact = nx.betweenness_centrality(_exact_lengths(ties), weight=g.DISTANCE, normalized=True)
         return {node: float(value) for node, value in exact.items()}
-    # igraph counts each unordered pair once; NetworkX's normalization is per ordered pair.
-    scale = 2.0 / ((n - 1) * (n - 2))
     return {node: value * scale for node, value in _igraph.betweenness(ties, g.DISTANCE).items()}
 
 
@@ -122,15 +223,17 @@ def formal_position(graph: nx.MultiDiGraph) -> dict[str, float]:
 
 
 def power_ranking(power: Mapping[str, float], broker: Mapping[str, float]) -> list[str]:
-    """People by real influence, strongest first; ties by brokerage, then id.
+    """People by real influence, strongest first; ties (:func:`tie_levels`) by
+    brokerage, then id.
 
-    >>> power_ranking({"a": 0.2, "b": 0.4, "c": 0.2}, {"a": 0.0, "b": 0.0, "c": 0.1})
+    >>> power_ranking({"a": 0.2, "b": 0.4, "c": 0.2 * (1 + 1e-12)}, {"a": 0.0, "b": 0.0, "c": 0.1})
     ['b', 'c', 'a']
     """
-    return sorted(power, key=lambda p: (-round(power[p], _RANK_DIGITS), -broker.get(p, 0.0), p))
+    level, broker_level = tie_levels(power), tie_levels(broker)
+    return sorted(power, key=lambda p: (-level[p], -broker_level.get(p, 0.0), p))
 
 
-def _share_outranked(values: Mapping[Hashable, float]) -> dict[Hashable, float]:
+def share_outranked(values: Mapping[Hashable, float]) -> dict[Hashable, float]:
     """For each item, the share of the others that score strictly higher, counting
     equal scores as half (mid-rank): 0 for the top, 1 for the bottom, 0.5 for
     everyone when all are equal, so a level most people share is neither half."""
@@ -158,29 +261,55 @@ def followers(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     return turn_to
 
 
-def _turning(count: int, colleagues: int, only: bool = False) -> str:
+def top_power_holders(people: int) -> int:
+    """How many of the power ranking count as "the top power holders" when judging
+    who else has power through them: ``TOP_POWER_HOLDERS``, or the top quarter of a
+    small account (of six people, two: not five).
+
+    >>> [top_power_holders(n) for n in (6, 12, 35, 1000)]
+    [2, 3, 5, 5]
+    """
+    return min(TOP_POWER_HOLDERS, math.ceil(people / 4))
+
+
+def flag_limit(people: int) -> int:
+    """How many hidden power holders (and, separately, figureheads) an account of
+    this size may flag: ``max(3, 2 % of the people)``.
+
+    >>> [flag_limit(n) for n in (12, 150, 1000)]
+    [3, 3, 20]
+    """
+    return max(FLAG_MIN, math.floor(FLAG_SHARE * people))
+
+
+def _turning(count: int, colleagues: int) -> str:
     if count == 0:
         return "no one turns to them"
     verb = "turns" if count == 1 else "turn"
-    return f"{'only ' if only else ''}{count} of {colleagues} colleagues {verb} to them"
+    return f"{count} of {colleagues} colleagues {verb} to them"
 
 
 class _Standing:
-    """What the reasons cite about the people of one account: influence ranks,
-    places in the power ranking, levels, followers, bosses."""
+    """What the rules and reasons use about the people of one account: influence
+    levels and shares, places in the power ranking, levels, followers, bosses."""
 
     def __init__(self, graph: nx.MultiDiGraph, power: Mapping[str, float], ranking: list[str]):
         self.graph = graph
         self.people = g.customer_people(graph)
-        rounded = {p: round(power[p], _RANK_DIGITS) for p in self.people}
-        ordered = sorted(rounded.values())
+        levels = tie_levels({p: power[p] for p in self.people})
+        ordered = sorted(levels.values())
         # Rank 1 + the number strictly more influential, so equal scores share a rank (for the rules) …
-        self.rank = {p: len(ordered) - bisect.bisect_right(ordered, rounded[p]) + 1 for p in self.people}
+        self.rank = {p: len(ordered) - bisect.bisect_right(ordered, levels[p]) + 1 for p in self.people}
+        self.influence_share = share_outranked(levels)
         # … while the reasons cite the place in the power ranking, as every table shows it.
         self.place = {p: i for i, p in enumerate(ranking, start=1)}
+        self.top_holders = set(ranking[: top_power_holders(len(ranking))])
         self.level = {p: graph.nodes[p][g.LEVEL] for p in self.people}
         self.followers = followers(graph)
         self.boss = _reports(graph)
+
+    def by_place(self, people) -> list[str]:
+        return sorted(people, key=lambda p: self.place.get(p, len(self.place) + 1))
 
     def ranked(self, person: str) -> str:
         return f"ranked #{self.place[person]} of {len(self.people)} by real influence"
@@ -189,8 +318,12 @@ class _Standing:
         title = self.graph.nodes[person].get(g.TITLE)
         return f"level {self.level[person]}" + (f" ({title})" if title else "")
 
-    def turning(self, person: str, only: bool = False) -> str:
-        return _turning(len(self.followers[person]), len(self.people) - 1, only)
+    def turning(self, person: str) -> str:
+        return _turning(len(self.followers[person]), len(self.people) - 1)
+
+    def consulted_by_top(self, person: str) -> list[str]:
+        """The top power holders who consult ``person``, strongest first."""
+        return self.by_place(self.followers[person] & self.top_holders)
 
     def hidden_power_reasons(self, person: str) -> list[str]:
         seniors = sorted((p for p in self.followers[person] if self.level[p] < self.level[person]), key=lambda p: (self.level[p], p))
@@ -198,11 +331,21 @@ class _Standing:
         reasons += [f"consulted by {wording.labels(self.graph, seniors, limit=3)}"] if seniors else []
         return reasons + [self.turning(person)]
 
+    def consulting(self, person: str) -> str:
+        """Who turns to ``person``, by name: "only Zhou Jie (Engineering Manager) consults them"."""
+        turn_to = self.by_place(self.followers[person])
+        if not turn_to:
+            return "no one turns to them"
+        verb = "consults" if len(turn_to) == 1 else "consult"
+        if len(turn_to) <= 3:
+            return f"only {wording.labels(self.graph, turn_to)} {verb} them"
+        return f"only {len(turn_to)} of {len(self.people) - 1} colleagues consult them: {wording.labels(self.graph, turn_to, limit=3)}"
+
     def figurehead_reasons(self, person: str) -> list[str]:
-        turning = self.turning(person, only=True)
+        consulting = self.consulting(person)
         if person in self.boss:
-            turning = f"reports to {wording.label(self.graph, self.boss[person])} but {turning}"
-        reasons = [f"{self.level_text(person)} but {self.ranked(person)}", turning]
+            consulting = f"reports to {wording.label(self.graph, self.boss[person])} but {consulting}"
+        reasons = [f"{self.level_text(person)} but {self.ranked(person)}", consulting]
         peer_ranks = sorted(self.place[p] for p in self.people if self.level[p] == self.level[person] and p != person)
         if peer_ranks and peer_ranks[0] < self.place[person]:
             reasons.append(f"the other level-{self.level[person]} people rank {wording.join(f'#{r}' for r in peer_ranks)}")
@@ -211,21 +354,41 @@ class _Standing:
     def plain_reasons(self, person: str) -> list[str]:
         return [f"{self.ranked(person)}, {self.level_text(person)}", self.turning(person)]
 
+    def advises_the_top(self, person: str) -> str:
+        """Why a senior title with little power of their own is no figurehead."""
+        top = self.consulted_by_top(person)
+        holder = "one of the top power holders" if len(top) == 1 else "top power holders"
+        return f"but consulted by {wording.labels(self.graph, top, limit=3)}, {holder}: their word carries weight"
+
+
+class PowerCategories(dict):
+    """``{person: (category, reasons)}``, with the flagged people in order:
+    ``hidden`` and ``figureheads``, largest gap between power and position first."""
+
+    hidden: list[str]
+    figureheads: list[str]
+
 
 def classify_power(
     graph: nx.MultiDiGraph,
     power: Mapping[str, float],
     formal: Mapping[str, float],
     ranking: list[str] | None = None,
-) -> dict[str, tuple[str, list[str]]]:
+) -> PowerCategories:
     """Each customer person's category with reasons a seller can check; the reasons
     cite places in ``ranking`` (:func:`power_ranking`; by default by influence alone).
 
     - ``hidden_power``: top quarter by influence (fewer than a quarter of the people
-      are more influential) while in the bottom half by formal position.
+      are more influential) while in the bottom half by formal position;
     - ``figurehead``: a senior title (level <= 2) in the top half by level or by
-      formal position, but the bottom half by influence.
+      formal position, but the bottom half by influence, and consulted by none of
+      the top power holders (:func:`top_power_holders`: being their adviser is power);
     - ``peripheral``: otherwise in the bottom half by influence; ``aligned``: the rest.
+
+    Each flag keeps only the largest gaps between influence and formal position
+    (shares of the others ranked above: 0 top, 1 bottom), at most :func:`flag_limit`
+    people, so a large account flags a handful, not dozens; the rest fall back to
+    ``aligned`` / ``peripheral``. Accounts under ``MIN_PEOPLE`` people get no flags.
 
     "By level" is read as by formal position (level, refined by the size of the
     reporting subtree), and halves use mid-ranks: equal scores count half above
@@ -246,20 +409,38 @@ def classify_power(
     """
     standing = _Standing(graph, power, ranking or power_ranking(power, {}))
     people = standing.people
-    influence_share = _share_outranked({p: round(power[p], _RANK_DIGITS) for p in people})
-    formal_share = _share_outranked({p: round(formal[p], _RANK_DIGITS) for p in people})
-    level_share = _share_outranked({p: -standing.level[p] for p in people})
-    out = {}
+    influence_share = standing.influence_share
+    formal_share = share_outranked(tie_levels({p: formal[p] for p in people}))
+    level_share = share_outranked({p: -standing.level[p] for p in people})
+    hidden, figureheads, advisers = [], [], set()
+    if len(people) >= MIN_PEOPLE:
+        for person in people:
+            position = min(level_share[person], formal_share[person])
+            if standing.rank[person] - 1 < len(people) / 4 and formal_share[person] > 0.5:
+                hidden.append((influence_share[person] - formal_share[person], person))
+            elif standing.level[person] <= SENIOR_LEVEL and position < 0.5 and influence_share[person] > 0.5:
+                if standing.consulted_by_top(person):
+                    advisers.add(person)
+                else:
+                    figureheads.append((position - influence_share[person], person))
+    limit = flag_limit(len(people))
+    # Largest gap first (most negative difference); equal gaps by place in the ranking.
+    out = PowerCategories()
+    out.hidden = [p for _, p in sorted(hidden, key=lambda t: (t[0], standing.place[t[1]]))[:limit]]
+    out.figureheads = [p for _, p in sorted(figureheads, key=lambda t: (t[0], -standing.place[t[1]]))[:limit]]
+    flagged = dict.fromkeys(out.hidden, "hidden_power") | dict.fromkeys(out.figureheads, "figurehead")
     for person in people:
-        if standing.rank[person] - 1 < len(people) / 4 and formal_share[person] > 0.5:
-            out[person] = ("hidden_power", standing.hidden_power_reasons(person))
-        elif (
-            standing.level[person] <= SENIOR_LEVEL
-            and min(level_share[person], formal_share[person]) < 0.5
-            and influence_share[person] > 0.5
-        ):
-            out[person] = ("figurehead", standing.figurehead_reasons(person))
+        category = flagged.get(person)
+        if category == "hidden_power":
+            out[person] = (category, standing.hidden_power_reasons(person))
+        elif category == "figurehead":
+            out[person] = (category, standing.figurehead_reasons(person))
         else:
             category = "peripheral" if influence_share[person] > 0.5 else "aligned"
-            out[person] = (category, standing.plain_reasons(person))
+            reasons = standing.plain_reasons(person)
+            if person in advisers:
+                reasons.append(standing.advises_the_top(person))
+            if len(people) < MIN_PEOPLE:
+                reasons.append(f"too few people mapped to compare power with position (under {MIN_PEOPLE})")
+            out[person] = (category, reasons)
     return out

@@ -11,6 +11,8 @@ Kinds, most severe first (``SEVERITY``):
 - ``uncovered``: DMU members no one on our team has any relationship with;
 - ``no_support``: no one in the DMU is favourable to us;
 - ``unknown_stance``: DMU members whose stance we do not know;
+- ``disputed_stance``: people whose stance colleagues' maps disagree on (``ig merge``
+  tags them ``disputed-stance`` and keeps the more cautious stance);
 - ``powerless_champion``: a champion outside the DMU in the bottom half by influence.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import graph as g
+from ..model.merge import DISPUTED_STANCE_TAG
 from . import wording as say
 from ._shared import competitor_ties, positions, team_members, team_ties, top_count
 
@@ -28,6 +31,7 @@ SEVERITY = (
     "uncovered",
     "no_support",
     "unknown_stance",
+    "disputed_stance",
     "powerless_champion",
 )
 HIGH_INFLUENCE_SHARE = 0.25  # top quarter of the power ranking
@@ -40,6 +44,7 @@ def risks(
     coverage: dict[str, float],
     dmu: list[str],
     ranking: list[str],
+    known: dict[str, dict[str, float]] | None = None,
 ) -> list[dict]:
     """Everything a KAM should worry about, most severe kind first (see ``SEVERITY``);
     within a kind, the most influential people first.
@@ -58,10 +63,11 @@ def risks(
     found = (
         _opponents(graph, dmu, ranking, place)
         + _competitor_ties(graph, dmu, power)
-        + _single_threaded(graph, dmu, power)
+        + _single_threaded(graph, dmu, power, team_ties(graph) if known is None else known)
         + _uncovered(graph, dmu, coverage, power)
         + _no_support(graph, dmu)
         + _unknown_stances(graph, dmu, power)
+        + _disputed_stances(graph, power)
         + _powerless_champions(graph, dmu, ranking, place)
     )
     return sorted(found, key=lambda r: SEVERITY.index(r["kind"]))  # stable: keeps each kind's order
@@ -100,8 +106,7 @@ def _competitor_ties(graph, dmu, power) -> list[dict]:
     ]
 
 
-def _single_threaded(graph, dmu, power) -> list[dict]:
-    known = team_ties(graph)
+def _single_threaded(graph, dmu, power, known) -> list[dict]:
     reached = [d for d in dmu if known.get(d)]
     holders = {m for d in reached for m in known[d]}
     if len(holders) == 1 and reached:
@@ -143,6 +148,17 @@ def _unknown_stances(graph, dmu, power) -> list[dict]:
         return []
     return [_risk("unknown_stance", unknown, f"We do not know where {say.labels(graph, unknown)} "
                   f"{'stands' if len(unknown) == 1 else 'stand'}.")]
+
+
+def _disputed_stances(graph, power) -> list[dict]:
+    disputed = _by_influence([p for p in g.customer_people(graph) if DISPUTED_STANCE_TAG in graph.nodes[p][g.TAGS]],
+                             power)
+    return [
+        _risk("disputed_stance", [p],
+              f"Our team's maps disagree on where {say.label(graph, p)} stands; the map keeps the more cautious "
+              f"{say.stance(graph, p)} until someone finds out (see their notes).")
+        for p in disputed
+    ]
 
 
 def _powerless_champions(graph, dmu, ranking, place) -> list[dict]:

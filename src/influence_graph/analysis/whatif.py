@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Account, AssumptionError, StanceLabel
+from .result import as_analysis
 from .wording import titled
 from ..model.account import Stance
 
@@ -57,6 +58,7 @@ def _stance(pid: str, value: str | float) -> Stance:
 
 def apply_assumptions(account: Account, assume: Mapping[str, str | float]) -> Account:
     """A copy of ``account`` with the assumed stances; ``account`` itself is unchanged.
+    The copy is marked hypothetical: stores refuse to save it.
 
     >>> from influence_graph.model import parse_account
     >>> a = parse_account({"account": {"id": "x", "name": "X"}, "people": [{"id": "zhao", "name": "Z"}]})
@@ -72,7 +74,10 @@ def apply_assumptions(account: Account, assume: Mapping[str, str | float]) -> Ac
             raise AssumptionError(f"assumption {pid}={value}: no person {pid!r} in account {account.id!r}{hint}")
         stances[pid] = _stance(pid, value)
     people = [p.model_copy(update={"stance": stances[p.id]}) if p.id in stances else p for p in account.people]
-    return account.model_copy(update={"people": people})
+    assumed = account.model_copy(update={"people": people})
+    # Marked, so no store saves it over the real account (model_copy keeps the stored revision).
+    assumed._hypothetical = ", ".join(f"{pid}={value}" for pid, value in assume.items())
+    return assumed
 
 
 def describe_assumptions(account: Account, assume: Mapping[str, str | float]) -> list[dict[str, Any]]:
@@ -92,23 +97,44 @@ def describe_assumptions(account: Account, assume: Mapping[str, str | float]) ->
     ]
 
 
-def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """What changed between two analyses (``AnalysisResult.to_dict()``), in plain
-    words: ``[{kind, ids, message}]``. Kinds: ``forecast``, ``member``,
-    ``next_best_move``, ``power``, ``flag``, ``risk``.
+def compare(before: Mapping[str, Any] | Any, after: Mapping[str, Any] | Any) -> list[dict[str, Any]]:
+    """What changed between two analyses (typed :class:`~.result.Analysis` or
+    :class:`~.result.AnalysisResult`, or their JSON), in plain words:
+    ``[{kind, ids, message}]``. Kinds: ``forecast``, ``member``, ``next_best_move``,
+    ``power``, ``flag``, ``risk``, ``tier``. The what-if (``--assume``) and
+    ``ig diff`` both read their changes from here.
 
     >>> base = {"people": [{"id": "a", "name": "Ann", "title": "CEO"}], "forecast": {"support": 0.1, "members": {}, "next_best_moves": []}}
     >>> new = {**base, "forecast": {"support": 0.35, "members": {}, "next_best_moves": []}}
     >>> [c["message"] for c in compare(base, new)]
     ['Forecast support rises from +0.10 to +0.35 (+0.25).']
     """
+    before, after = _json(before), _json(after)
     label = _labeler(after)
     return (
         _forecast_changes(before, after, label)
         + _ranking_changes(before, after, label)
         + _flag_changes(before, after, label)
         + _risk_changes(before, after)
+        + _tier_changes(before, after)
     )
+
+
+def _json(analysis: Any) -> Mapping[str, Any]:
+    """The JSON form of an analysis, whichever form it comes in."""
+    if isinstance(analysis, Mapping):
+        return analysis
+    return as_analysis(analysis).to_json_data()
+
+
+def _tier_changes(before, after) -> list[dict[str, Any]]:
+    old = (before.get("relationship_depth") or {}).get("tier")
+    new = (after.get("relationship_depth") or {}).get("tier")
+    if old is None or new is None or old == new:
+        return []
+    order = ("ordinary", "partner", "strategic")
+    verb = "rises" if order.index(new) > order.index(old) else "falls"
+    return [_change("tier", [], f"Relationship depth {verb} from {old} to {new}.")]
 
 
 def _labeler(data: Mapping[str, Any]):

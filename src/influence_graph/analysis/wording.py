@@ -16,6 +16,7 @@ import networkx as nx
 
 from .. import graph as g
 from ..model import CLOSENESS_VALUES
+from ..model.account import titled  # noqa: F401  (part of this module's wording: name with title)
 
 
 def name(graph: nx.Graph, node: str) -> str:
@@ -23,24 +24,24 @@ def name(graph: nx.Graph, node: str) -> str:
     return graph.nodes[node].get(g.NAME) or node
 
 
-def titled(person_name: str, title: str | None) -> str:
-    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明, CEO)`` when the name
-    already ends in brackets (so lists stay readable); the name alone without a title.
-
-    >>> titled("Zhao Ming", "CEO"), titled("Zhao Ming (赵明)", "CEO"), titled("Li", None)
-    ('Zhao Ming (CEO)', 'Zhao Ming (赵明, CEO)', 'Li')
-    """
-    if not title:
-        return person_name
-    stripped = person_name.rstrip()
-    if stripped.endswith(")"):
-        return f"{stripped[:-1]}, {title})"
-    return f"{person_name} ({title})"
-
-
 def label(graph: nx.Graph, node: str) -> str:
     """Name with title, e.g. ``Zhao Ming (CEO)``; the name alone when there is no title."""
     return titled(name(graph, node), graph.nodes[node].get(g.TITLE))
+
+
+def path(graph: nx.Graph, nodes: Iterable[str]) -> str:
+    """A path of people as ``A → B → C``; people whose name appears twice on it get
+    their title too, so two placeholder "First Last"s are told apart.
+
+    >>> p = nx.DiGraph()
+    >>> p.add_nodes_from([("m", {"name": "Your Name"}), ("b", {"name": "First Last", "title": "Buyer"}),
+    ...                   ("c", {"name": "First Last", "title": "CEO"})])
+    >>> path(p, ["m", "b", "c"])
+    'Your Name → First Last (Buyer) → First Last (CEO)'
+    """
+    nodes = list(nodes)
+    seen = [name(graph, n) for n in nodes]
+    return " → ".join(label(graph, n) if seen.count(text) > 1 else text for n, text in zip(nodes, seen))
 
 
 def join(words: Iterable[str]) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from ._common import cli, main
 from . import account_cmds  # noqa: F401  (registers demo, init, validate, schema, analyze, map)
 from . import report_cmd  # noqa: F401  (registers report)
-from . import store_cmds  # noqa: F401  (registers push, pull, accounts, query)
+from . import store_cmds  # noqa: F401  (registers push, pull, history, accounts, query)
 from . import map_cmd  # noqa: F401
+from . import team_cmds  # noqa: F401  (registers merge, diff)
+from . import interchange_cmds  # noqa: F401  (registers import, export)
 
 __all__ = ["cli", "main"]

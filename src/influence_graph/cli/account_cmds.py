@@ -72,8 +72,15 @@ def validate(source: str, store: str | None) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the account file (for editors)."""
+@click.option("--result", "of_result", is_flag=True,
+              help="The schema of the analysis result (`ig analyze --format json`) instead of the account file.")
+def schema(of_result: bool) -> None:
+    """Print the JSON Schema of the account file (for editors), or of the analysis result."""
+    if of_result:
+        from ..analysis.result import result_json_schema
+
+        click.echo(json.dumps(result_json_schema(), indent=2, ensure_ascii=False))
+        return
     click.echo(json.dumps(account_json_schema(), indent=2))
 
 
@@ -85,9 +92,11 @@ def schema() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
+@click.option("--exact", is_flag=True,
+              help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @store_option
 def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
-            store: str | None) -> None:
+            exact: bool, store: str | None) -> None:
     """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
     from ..analysis.whatif import parse_assumptions
     from ..report.summary import render_markdown, render_text
@@ -95,7 +104,7 @@ def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, as
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
-    result = run_analysis(account, as_of=as_of, assume=assumptions)
+    result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
     data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"

@@ -1,4 +1,4 @@
-"""``ig push`` / ``ig pull`` / ``ig accounts`` / ``ig query``: accounts in a store."""
+"""``ig push`` / ``ig pull`` / ``ig history`` / ``ig accounts`` / ``ig query``: accounts in a store."""
 from __future__ import annotations
 
 import json
@@ -34,38 +34,94 @@ def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite even if someone saved the account since you pulled it.")
+@click.option("--merge", is_flag=True,
+              help="If someone saved since you pulled, merge three ways against the revision you pulled: "
+                   "changes to different fields combine (and the file gets the result); changes to the same "
+                   "field are listed and nothing is saved.")
+@click.option("--prefer", type=click.Choice(["mine", "theirs"]),
+              help="With --merge: settle changes to the same field in favour of your file or of the stored account.")
 @click.option("--with-analysis", is_flag=True,
               help="Also write the analysis onto the Person nodes (influence, category, coach_score, "
                    "faction, in_decision_unit), to query and style by in Neo4j Browser and Bloom.")
 @store_option
-def push(sources: tuple[str, ...], force: bool, with_analysis: bool, store: str | None) -> None:
+def push(sources: tuple[str, ...], force: bool, merge: bool, prefer: str | None, with_analysis: bool,
+         store: str | None) -> None:
     """Save account files to the store, refusing to overwrite newer work.
 
     A file from `ig pull` remembers the revision it was pulled at; if the stored
-    account has changed since, the push is refused and nothing is lost.
+    account has changed since, the push is refused and nothing is lost — or, with
+    --merge, your changes and theirs are merged three ways.
     """
+    if force and merge:
+        raise click.UsageError("--force overwrites and --merge combines: choose one")
+    if prefer and not merge:
+        raise click.UsageError("--prefer settles a merge: use it with --merge")
     with user_errors(), open_store(store) as opened:
         if with_analysis and not opened.holds_analysis:
             raise click.UsageError(f"--with-analysis needs a Neo4j store; {opened.location} is a local directory")
         for source in sources:
-            account, revision = opened.push(source, force=force)
+            pushed = opened.push(source, force=force, merge=merge, prefer=prefer)
+            if pushed.merge is not None:
+                _echo_merged(source, pushed.merge)
             if with_analysis:
-                opened.write_analysis(account.id, run_analysis(account).person_properties(), revision)
+                properties = run_analysis(pushed.account).person_properties()
+                opened.write_analysis(pushed.account.id, properties, pushed.revision)
             analysis = ", with its analysis" if with_analysis else ""
-            click.echo(f"Pushed {account.id} ({account.name}) to {opened.location}, revision {revision}{analysis}.")
+            click.echo(f"Pushed {pushed.account.id} ({pushed.account.name}) to {opened.location}, "
+                       f"revision {pushed.revision}{analysis}.")
+
+
+def _echo_merged(source: str, merged) -> None:
+    from ..model.diff import summarize
+
+    theirs, mine = merged.theirs, merged.mine
+    click.echo(f"Merged {source}: your {_changes(len(mine))} with {_changes(len(theirs))} saved since you pulled it "
+               f"({summarize(theirs)}).")
+    for conflict in merged.conflicts:
+        click.echo(f"  {conflict.message}")
+    click.echo(f"{source} now holds the merged account.")
+
+
+def _changes(count: int) -> str:
+    return f"{count} change" if count == 1 else f"{count} changes"
 
 
 @cli.command()
 @click.argument("account_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml; .json for JSON).")
+@click.option("--revision", "-r", metavar="R",
+              help="An earlier revision: its number (see `ig history`), -1 for the one before the latest, or its id.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @store_option
-def pull(account_id: str, output: str | None, force: bool, store: str | None) -> None:
-    """Write an account from the store to a file, to edit and push back."""
-    path = output or f"{account_id}.yaml"
+def pull(account_id: str, output: str | None, revision: str | None, force: bool, store: str | None) -> None:
+    """Write an account from the store to a file, to edit and push back.
+
+    ACCOUNT_ID@R (e.g. huaxin-auto@3) pulls revision R, like --revision R.
+    """
+    path = output or f"{account_id.partition('@')[0]}.yaml"
     with user_errors(), open_store(store) as opened:
-        account = opened.pull(account_id, path, overwrite=force)
+        account = opened.pull(account_id, path, overwrite=force, revision=revision)
     click.echo(f"Pulled {account.id} ({account.name}), revision {opened.revision_of(account)}, to {path}.")
+
+
+@cli.command()
+@click.argument("account_id")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+def history(account_id: str, fmt: str, store: str | None) -> None:
+    """The saved revisions of an account, oldest first: when, who, what changed.
+
+    Use a number with ACCOUNT_ID@N anywhere an account id goes (`ig analyze huaxin-auto@2`,
+    `ig diff huaxin-auto@-1 huaxin-auto`, `ig pull huaxin-auto --revision 2`).
+    """
+    with user_errors(), open_store(store) as opened:
+        revisions = opened.history(account_id)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in revisions], indent=2, ensure_ascii=False))
+        return
+    rows = [[str(r.number), r.revision, r.saved_at.replace("T", " ").replace("Z", " UTC"), r.by or "unknown", r.summary]
+            for r in revisions]
+    _echo_table(["#", "revision", "saved", "by", "what changed"], rows)
 
 
 @cli.command()
@@ -77,10 +133,15 @@ def accounts(fmt: str, store: str | None) -> None:
         summaries = opened.list()
     if fmt == "json":
         click.echo(json.dumps([vars(s) for s in summaries], indent=2, ensure_ascii=False))
+        return
+    good = [s for s in summaries if s.problem is None]
+    if good:
+        _echo_table(["id", "name", "revision"], [[s.id, s.name, s.revision] for s in good])
     elif not summaries:
         click.echo(f"No accounts in {opened.location} yet; add one with `ig push FILE`.")
-    else:
-        _echo_table(["id", "name", "revision"], [[s.id, s.name, s.revision] for s in summaries])
+    for summary in summaries:
+        if summary.problem is not None:
+            click.echo(f"Cannot use {summary.problem}", err=True)
 
 
 @cli.command()

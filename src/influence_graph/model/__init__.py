@@ -22,17 +22,27 @@ from .account import (
     Touch,
     closeness_value,
     stance_value,
+    titled,
 )
 from .errors import (
     AccountFileError,
     AccountNotFound,
     AssumptionError,
     InfluenceGraphError,
+    MergeConflict,
     Problem,
     StaleWriteError,
     StoreError,
 )
-from .loader import atomic_write_text, dump_account, load_account, parse_account, save_account
+from .loader import (
+    atomic_write_bytes,
+    atomic_write_text,
+    dump_account,
+    load_account,
+    parse_account,
+    parse_account_text,
+    save_account,
+)
 from .schema import account_json_schema
 
 __all__ = [name for name in dir() if not name.startswith("_")]

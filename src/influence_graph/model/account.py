@@ -97,6 +97,21 @@ def stance_value(stance: Stance) -> float:
     return float(stance)
 
 
+def titled(person_name: str, title: str | None) -> str:
+    """Name with title: ``Zhao Ming (CEO)``; ``Zhao Ming (赵明, CEO)`` when the name
+    already ends in brackets (so lists stay readable); the name alone without a title.
+
+    >>> titled("Zhao Ming", "CEO"), titled("Zhao Ming (赵明)", "CEO"), titled("Li", None)
+    ('Zhao Ming (CEO)', 'Zhao Ming (赵明, CEO)', 'Li')
+    """
+    if not title:
+        return person_name
+    stripped = person_name.rstrip()
+    if stripped.endswith(")"):
+        return f"{stripped[:-1]}, {title})"
+    return f"{person_name} ({title})"
+
+
 def closeness_value(strength: RelationshipStrength) -> float:
     """The number a relationship strength stands for: clip 1/3, zipper 2/3, velcro 1."""
     if isinstance(strength, Closeness):
@@ -278,6 +293,9 @@ class Account(Item):
     # (store location, revision) a store last loaded or saved this account at, so the
     # store can refuse a stale overwrite. Not a file field, and not part of equality.
     _stored_revision: tuple[str, str] | None = PrivateAttr(default=None)
+    # Set on a what-if copy (the assumptions, e.g. "zhao=champion"): stores refuse to
+    # save it, so assumed stances never replace recorded ones.
+    _hypothetical: str | None = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Account):

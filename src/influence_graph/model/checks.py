@@ -13,6 +13,7 @@ from typing import Any
 from .errors import Problem
 
 LineOf = Callable[[tuple], "int | None"]
+PositionOf = Callable[[tuple], "str | None"]
 
 ID_SECTIONS = ("departments", "people", "team", "competitors")
 SECTION_NOUN = {
@@ -78,12 +79,13 @@ def _ids(data: dict, section: str) -> set[str]:
     return {item["id"] for _, item in _items(data, section) if isinstance(item.get("id"), str)}
 
 
-def cross_item_problems(data: dict, name: str, line_of: LineOf) -> list[Problem]:
-    """Every cross-item problem in ``data``; ``line_of(path)`` gives a line or None."""
+def cross_item_problems(data: dict, name: str, line_of: LineOf, position_of: PositionOf = lambda loc: None) -> list[Problem]:
+    """Every cross-item problem in ``data``; ``line_of(path)`` gives a line or None,
+    ``position_of(path)`` a position in a table (see :class:`Problem`) or None."""
     problems: list[Problem] = []
 
     def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(name, item_label(data, loc), message, line_of(loc)))
+        problems.append(Problem(name, item_label(data, loc), message, line_of(loc), position_of(loc)))
 
     owner: dict[str, str] = {}
     for section in ID_SECTIONS:

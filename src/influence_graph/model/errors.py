@@ -10,15 +10,26 @@ class InfluenceGraphError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an account file, located as precisely as the parser knows."""
+    """One thing wrong in an account file, located as precisely as the parser knows.
+
+    ``position`` is where a file that is not YAML holds the value ("sheet People,
+    row 5, column C (stance)"); when given it is printed in place of the line.
+
+    >>> print(Problem("contacts.csv", "people[li].title", "must not be empty", 7, "line 7, column 3 (Title)"))
+    contacts.csv, line 7, column 3 (Title): people[li].title: must not be empty
+    """
 
     file: str
     where: str  # e.g. "people[zhao].stance" or "channels[3]"
     message: str
     line: int | None = None
+    position: str | None = None
 
     def __str__(self) -> str:
-        location = f"{self.file}:{self.line}" if self.line else self.file
+        if self.position:
+            location = f"{self.file}, {self.position}"
+        else:
+            location = f"{self.file}:{self.line}" if self.line else self.file
         where = f" {self.where}:" if self.where else ""
         return f"{location}:{where} {self.message}"
 
@@ -49,6 +60,24 @@ class AccountNotFound(StoreError):
 
 class StaleWriteError(StoreError):
     """Someone saved the account since it was loaded; saving would lose their work."""
+
+
+class MergeConflict(StaleWriteError):
+    """A stale save could not be merged: both sides changed the same fields.
+    ``conflicts`` lists them (:class:`influence_graph.model.merge.Conflict`); nothing was saved."""
+
+    def __init__(self, conflicts: list, headline: str):
+        self.conflicts = list(conflicts)
+        self.headline = headline
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.conflicts)
+        lines = [f"{self.headline} ({count} conflict{'s' if count != 1 else ''}; nothing was saved):"]
+        lines += [f"  {c.message}" for c in self.conflicts]
+        lines.append("Edit your copy so the two sides agree and merge again, or choose a side with "
+                     "--prefer mine|theirs (prefer='mine'|'theirs' in Python).")
+        return "\n".join(lines)
 
 
 class AssumptionError(InfluenceGraphError):

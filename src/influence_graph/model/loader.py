@@ -9,11 +9,12 @@ import difflib
 import functools
 import reprlib
 import json
+import math
 import os
 import re
 import tempfile
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, get_args
 
 import yaml
@@ -173,10 +174,10 @@ def _compose(text: str, construct: bool = True) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _parse_text(text: str, name: str) -> tuple[Any, _Layout]:
+def _parse_text(text: str, name: str, as_json: bool) -> tuple[Any, _Layout]:
     if not text.strip():
         return None, _Layout(None, name, None)  # parse_account reports the empty file, whatever its format
-    if name.lower().endswith(".json"):
+    if as_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -301,7 +302,8 @@ def _wrong_branch(error: dict[str, Any]) -> bool:
 
 
 def _structure_problems(
-    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str]
+    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str],
+    positions: Mapping[Path_, str],
 ) -> list[Problem]:
     problems: dict[tuple[str, str], Problem] = {}
     for error in exc.errors():
@@ -311,11 +313,13 @@ def _structure_problems(
         # Several union branches fail for one field; keep the first message per field.
         where = item_label(data, loc)
         line = _nearest_line(lines, loc)
-        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line))
+        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line,
+                                                 _nearest_line(positions, loc)))
     return list(problems.values())
 
 
-def _nearest_line(lines: dict[Path_, int], loc: Path_) -> int | None:
+def _nearest_line(lines: Mapping[Path_, Any], loc: Path_) -> Any:
+    """What ``lines`` gives for ``loc`` or, failing that, for the nearest item that holds it."""
     for cut in range(len(loc), -1, -1):
         if loc[:cut] in lines:
             return lines[loc[:cut]]
@@ -323,18 +327,27 @@ def _nearest_line(lines: dict[Path_, int], loc: Path_) -> int | None:
 
 
 def parse_account(
-    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None
+    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None,
+    positions: Mapping[Path_, str] | None = None,
 ) -> Account:
-    """Validate plain data (parsed YAML/JSON) into an :class:`Account`.
+    """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook) into an :class:`Account`.
 
     Raises :class:`AccountFileError` listing every problem, located by item and field
     (and by line, from ``lines``: path -> line; ``texts`` gives the text typed for
-    values YAML read as numbers).
+    values YAML read as numbers; ``positions`` gives, for data read from a table,
+    where a value sits: path -> "sheet People, row 5, column C (stance)").
 
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
+    >>> parse_account({"account": {"id": "acme", "name": ""}}, "acme.csv",
+    ...               positions={("account", "name"): "line 2, column 1 (Account Name)"})
+    Traceback (most recent call last):
+    ...
+    influence_graph.model.errors.AccountFileError: 1 problem in acme.csv:
+      acme.csv, line 2, column 1 (Account Name): account.name: must not be empty
     """
     lines = lines or {}
+    positions = positions or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise AccountFileError([Problem(name, "", f"expected a mapping with 'format', 'account', 'people', …; the file is {kind}", 1)])
@@ -343,8 +356,9 @@ def parse_account(
     try:
         account = Account.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_structure_problems(exc, data, name, lines, texts or {}))
-    problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc)))
+        problems.extend(_structure_problems(exc, data, name, lines, texts or {}, positions))
+    problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc),
+                                        lambda loc: _nearest_line(positions, loc)))
     if problems:
         raise AccountFileError(problems)
     assert account is not None
@@ -354,10 +368,19 @@ def parse_account(
 def load_account(path: str | os.PathLike[str]) -> Account:
     """Read and validate an account file (``.yaml``, ``.yml`` or ``.json``)."""
     path = Path(path)
-    name = str(path)
-    text = _read_text(path)
+    return parse_account_text(_read_text(path), str(path))
+
+
+def parse_account_text(text: str, name: str, fmt: str | None = None) -> Account:
+    """Validate the text of an account file; ``name`` (a file name) locates problems.
+    ``fmt`` is ``json`` or ``yaml``; by default JSON when ``name`` ends in ``.json``.
+
+    >>> parse_account_text("account: {id: acme, name: Acme}", "acme.yaml").id
+    'acme'
+    """
+    as_json = fmt == "json" if fmt else name.lower().endswith(".json")
     try:
-        data, layout = _parse_text(text, name)
+        data, layout = _parse_text(text, name, as_json)
         try:
             account = parse_account(data, name, layout.lines, layout.texts)
         except AccountFileError as exc:  # report keys given twice along with everything else
@@ -372,15 +395,26 @@ def load_account(path: str | os.PathLike[str]) -> Account:
 
 
 def dump_account(account: Account, fmt: str = "yaml") -> str:
-    """The account as file text (``yaml`` or ``json``); loading it gives an equal account."""
+    """The account as file text (``yaml`` or ``json``); loading it gives an equal account.
+
+    The text is canonical, so a version-control diff of it is readable: keys in the
+    format's order, lists in the file's order (the order of people and channels is
+    the user's, and the analysis breaks ties by it), one item or value per line
+    (no folding of long text; multi-line text as a ``|`` block).
+    """
     data = {"format": FORMAT, **account.to_data()}
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=math.inf)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (temp file in the same folder + rename)."""
+    """Write ``text`` to ``path`` as UTF-8, whole or not at all (temp file in the same folder + rename)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (temp file in the same folder + rename)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,8 +424,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise InfluenceGraphError(f"{path}: cannot write ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates owner-only files; a shared plan or account should get the

@@ -5,7 +5,7 @@
 lists and tables. :func:`render_plan` renders them as one self-contained,
 printable HTML page (with the influence map embedded) or as Markdown; each
 renderer escapes every string it is given, so user text is always text.
-:func:`action_items` is the action list: who on our team, whom, what, by when, why.
+:func:`action_rows` is the analysis' action list as the plan shows it.
 """
 from __future__ import annotations
 
@@ -14,21 +14,16 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis.followups import OVERDUE_AFTER
 from .text import md_text, stance_text
+from ..analysis.result import as_analysis
 from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
 
 # A relationship of at least zipper strength covers a person (DESIGN §4).
 COVERED = CLOSENESS_VALUES["zipper"]
-# Deadlines, in days from the as-of date. Overdue and never-touched key people
-# are urgent; introductions, coach tests and next best moves fit the 2–3 week rhythm.
-URGENT_DAYS = 7
-SOON_DAYS = 14
 POWER_ROWS = 15
 LIST_ROWS = 10
 FACTION_NAMES = 12
 
-ACTION_KINDS = ("introduction", "follow_up", "coach", "risk", "win_over")
 CATEGORY_TEXT = {
     "hidden_power": "hidden power",
     "figurehead": "figurehead",
@@ -86,9 +81,11 @@ class _Facts:
         self.names = {m.id: m.name for m in [*account.team, *account.competitors, *account.people]}
         self.titles = {p.id: p.title for p in account.people}
         self.roles = {p.id: [r.value for r in p.roles] for p in account.people}
-        self.closest = _closest_members(account)
-        self.rival = _closest_competitors(account)
-        self.promised, self.toucher = _touch_notes(account, self.today)
+        # The analysis picks each person's closest member once; the plan reads it.
+        self.closest = {
+            pid: (row["closest_member"]["id"], row["closest_member"]["strength"])
+            for pid, row in self.rows.items() if row["closest_member"]
+        }
 
     def name(self, pid: str | None) -> str:
         return self.names.get(pid, pid) if pid else "(unassigned)"
@@ -100,57 +97,6 @@ class _Facts:
         if pid in self.rank:
             return f"#{self.rank[pid]} by real power"
         return "a key person"
-
-    def lead(self) -> str | None:
-        """Our account lead: the key account manager, else the first team member."""
-        team = self.account.team
-        for member in team:
-            role = f"{member.role or ''} {member.title or ''}".lower()
-            if "key_account" in role or "key account" in role or "kam" in role.split():
-                return member.id
-        return team[0].id if team else None
-
-    def owner(self, pid: str) -> str | None:
-        """Who on our team acts on ``pid``: the closest relationship, else whoever
-        touched them last, else the lead."""
-        closest = self.closest.get(pid)
-        return closest[0] if closest else self.toucher.get(pid) or self.lead()
-
-    def by(self, days: int) -> str:
-        """The deadline ``days`` from today, never after a close date still ahead."""
-        deadline = self.today + dt.timedelta(days=days)
-        if self.close and self.close >= self.today:
-            deadline = min(deadline, self.close)
-        return deadline.isoformat()
-
-
-def _closest_members(account: Account) -> dict[str, tuple[str, float]]:
-    """Each person's closest team member and that relationship's strength (ties by member id)."""
-    closest: dict[str, tuple[str, float]] = {}
-    for rel in sorted(account.relationships, key=lambda r: (-r.value, r.member)):
-        closest.setdefault(rel.person, (rel.member, rel.value))
-    return closest
-
-
-def _closest_competitors(account: Account) -> dict[str, str]:
-    """Each person's closest competitor (ties by competitor id)."""
-    closest: dict[str, str] = {}
-    for rel in sorted(account.competitor_relationships, key=lambda r: (-r.value, r.competitor)):
-        closest.setdefault(rel.person, rel.competitor)
-    return closest
-
-
-def _touch_notes(account: Account, today: dt.date) -> tuple[dict[str, str], dict[str, str]]:
-    """Per person, up to ``today``: the latest next step we promised, and who on our team touched them last."""
-    promised: dict[str, str] = {}
-    toucher: dict[str, str] = {}
-    for touch in sorted((t for t in account.touches if t.date <= today), key=lambda t: t.date):
-        for pid in touch.people:
-            if touch.next_step:
-                promised[pid] = touch.next_step
-            if touch.member:
-                toucher[pid] = touch.member
-    return promised, toucher
 
 
 def _closeness_text(value: float) -> str:
@@ -186,148 +132,21 @@ def _reasons(reasons: Any) -> str:
 # --- the action list -------------------------------------------------------------------
 
 
-def _item(facts: _Facts, kind: str, member: str | None, person: str, action: str, by: str, why: str) -> dict:
-    return {
-        "member": member,
-        "member_name": facts.name(member),
-        "person": person,
-        "person_name": facts.name(person),
-        "action": action,
-        "by": by,
-        "why": why,
-        "kind": kind,
-    }
-
-
-def _introductions(facts: _Facts) -> list[dict]:
-    items = []
-    for entry in facts.data.get("uncovered_decision_makers", []):
-        pid, path = entry["id"], entry.get("path") or []
-        name = facts.name(pid)
-        why = f"{name} is {facts.why_key(pid)} and no one on our team is close (zipper or closer)"
-        if len(path) >= 3:
-            member = path[0]
-            via = f" (via {_names(facts, path[2:-1])})" if len(path) > 3 else ""
-            action = f"Ask {facts.name(path[1])} to introduce you to {name}{via}"
-            why += f"; warm path {_path_text(facts, path)} (strength {entry.get('path_strength', 0):.2f})"
-        elif len(path) == 2:
-            member = path[0]
-            action = f"Deepen the relationship with {name}: a one-to-one meeting on their priorities"
-            why += f"; {facts.name(member)} knows them only in passing"
-        else:
-            member = facts.lead()
-            action = f"Find a way in to {name}: ask our coach who {name} listens to"
-            why += "; no warm path through anyone we know"
-        items.append(_item(facts, "introduction", member, pid, action, facts.by(SOON_DAYS), why + "."))
-    return items
-
-
-def _follow_ups(facts: _Facts, introduced: set[str]) -> list[dict]:
-    items = []
-    for entry in facts.data.get("follow_ups", []):
-        pid, status, days = entry["id"], entry.get("status"), entry.get("days_since")
-        name = facts.name(pid)
-        promised = facts.promised.get(pid)
-        follow = f"Follow up with {name}" + (f": {promised}" if promised else "")
-        if status == "never" and pid not in introduced:
-            action, by = f"First meeting with {name}", facts.by(URGENT_DAYS)
-            why = f"No touch logged with {name}, who is {facts.why_key(pid)}."
-        elif status == "overdue":
-            action, by = follow, facts.by(URGENT_DAYS)
-            why = f"Last touch {days} days ago ({entry.get('last_touch')}): the 2–3 week rhythm is broken."
-        elif status == "due":
-            action, by = follow, facts.by(OVERDUE_AFTER - int(days or 0))
-            why = f"Last touch {days} days ago: the next one keeps the 2–3 week rhythm."
-        else:
-            continue
-        items.append(_item(facts, "follow_up", facts.owner(pid), pid, action, by, why))
-    return items
-
-
-def _coach_tests(facts: _Facts) -> list[dict]:
-    """Test the strongest candidate who is not a confirmed coach yet."""
-    for entry in facts.data.get("coach_candidates", []):
-        pid = entry["id"]
-        if entry.get("confirmed") or Role.coach.value in facts.roles.get(pid, []):
-            continue
-        name = facts.name(pid)
-        action = f"Test {name} as a coach: share our plan and ask how the decision will really be made"
-        why = f"Best coach candidate: {_reasons(entry.get('reasons'))}."
-        return [_item(facts, "coach", facts.owner(pid), pid, action, facts.by(SOON_DAYS), why)]
-    return []
-
-
-def _risk_action(facts: _Facts, kind: str, pid: str) -> str | None:
-    """What to do about one risk around ``pid``; None when another action already answers it."""
-    name = facts.name(pid)
-    if kind == "opponent":
-        return f"Find out what {name} objects to; win over the people they listen to"
-    if kind == "competitor_tie":
-        rival = facts.name(facts.rival[pid]) if pid in facts.rival else "the competitor"
-        return f"Counter {rival}'s hold on {name}: build a senior relationship of our own"
-    if kind == "single_threaded":
-        return f"Bring a second person from our team to {name}"
-    if kind == "unknown_stance":
-        return f"Find out where {name} stands on our bid"
-    if kind == "powerless_champion":
-        return f"Ask {name} to introduce us to the people who decide"
-    if kind in ("uncovered", "no_support"):  # the introductions and the forecast's moves answer these
-        return None
-    return f"Plan how to handle the risk around {name}"
-
-
-def _risk_actions(facts: _Facts) -> list[dict]:
-    items = []
-    for risk in facts.data.get("risks", []):
-        kind, ids = risk.get("kind", ""), risk.get("ids", [])
-        people = [pid for pid in ids if pid in facts.rows]  # not our team or competitors
-        for pid in people if kind == "unknown_stance" else people[:1]:
-            action = _risk_action(facts, kind, pid)
-            if action:
-                items.append(_item(facts, "risk", facts.owner(pid), pid, action, facts.by(SOON_DAYS), risk.get("message", "")))
-    return items
-
-
-def _win_over(facts: _Facts) -> list[dict]:
-    items = []
-    for move in (facts.data.get("forecast") or {}).get("next_best_moves", [])[:3]:
-        pid, gain = move["id"], move.get("gain", 0)
-        if gain > 0:
-            name = facts.name(pid)
-            action = f"Win {name} over: address their concerns and show what they gain"
-            why = f"Winning {name} over would raise the decision unit's forecast support by {gain:+.2f}"
-            why += f" ({_reasons(move.get('reasons'))})." if move.get("reasons") else "."
-            items.append(_item(facts, "win_over", facts.owner(pid), pid, action, facts.by(SOON_DAYS), why))
-    return items
-
-
-def action_items(account: Account, result: Any) -> list[dict]:
-    """The bid team's action list, soonest first.
-
-    Each item is ``{member, person, action, by, why}`` (ids and an ISO date) plus
-    ``member_name``, ``person_name`` and ``kind``: an ``introduction`` to each
-    uncovered decision maker along the warm path, a ``follow_up`` for each key
-    person never met (unless introduced), overdue or due, a ``coach`` test, an
-    answer to each ``risk``, and the forecast's next best moves (``win_over``).
-    ``member`` is who on our team acts: the opener of the warm path, else the
-    team member closest to the person, else whoever touched them last, else our
-    key account manager. ``by`` is never after an opportunity close date still ahead.
-    ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
-
-    >>> from influence_graph.model import parse_account
-    >>> from influence_graph.analysis import analyze
-    >>> a = parse_account({"account": {"id": "x", "name": "X"}, "team": [{"id": "me", "name": "Me"}],
-    ...     "people": [{"id": "ana", "name": "Ana", "roles": ["decision_maker"]}]})
-    >>> [(i["member"], i["action"], i["by"]) for i in action_items(a, analyze(a, as_of="2026-01-01"))][0]
-    ('me', 'Find a way in to Ana: ask our coach who Ana listens to', '2026-01-15')
-    """
-    facts = _Facts(account, result)
-    items = _introductions(facts)
-    items += _follow_ups(facts, {item["person"] for item in items})
-    items += _coach_tests(facts) + _risk_actions(facts) + _win_over(facts)
-    order = {kind: i for i, kind in enumerate(ACTION_KINDS)}
-    last = len(facts.rank) + 1
-    return sorted(items, key=lambda i: (i["by"], order[i["kind"]], facts.rank.get(i["person"], last), i["person"]))
+def action_rows(result: Any) -> list[dict]:
+    """The analysis' one action list (``result.actions``), with names, as the plan shows it."""
+    analysis = as_analysis(result)
+    return [
+        {
+            "member": a.owner,
+            "member_name": analysis.name_of(a.owner) if a.owner else "(unassigned)",
+            "person": a.person,
+            "person_name": analysis.name_of(a.person),
+            "action": a.what,
+            "by": a.by.isoformat(),
+            "why": "; ".join(a.why),
+        }
+        for a in analysis.actions
+    ]
 
 
 # --- the sections ------------------------------------------------------------------------
@@ -507,7 +326,7 @@ def _risk_section(facts: _Facts) -> Section:
 
 def _forecast(facts: _Facts) -> Section | None:
     forecast = facts.data.get("forecast")
-    if not forecast:
+    if not forecast or forecast.get("support") is None:
         return None
     text = "If stances spread through the influence network, the decision unit settles at " \
         f"{stance_text(forecast.get('support'))} (−1 against us … +1 for us)"
@@ -536,12 +355,23 @@ def _actions(actions: list[dict]) -> Section:
     return Section("actions", "Action list", [Table(["#", "Who (our team)", "Whom", "What", "By", "Why"], rows)])
 
 
-def plan_sections(account: Account, result: Any) -> list[Section]:
-    """The account plan as sections of plain text, in bid-review order."""
+def _since(review: dict | None) -> Section | None:
+    """"Since the last review", from :func:`influence_graph.report.diff.review_section`."""
+    if not review:
+        return None
+    blocks: list[Para | Heading | Bullets | Table] = [Para(review["intro"])]
+    for heading, lines in review["parts"]:
+        blocks += [Heading(heading), Bullets(lines)]
+    return Section("since-last-review", review["title"], blocks)
+
+
+def plan_sections(account: Account, result: Any, since: dict | None = None) -> list[Section]:
+    """The account plan as sections of plain text, in bid-review order; ``since`` adds
+    "Since the last review" after the summary."""
     facts = _Facts(account, result)
-    actions = action_items(account, result)
+    actions = action_rows(result)
     sections = [
-        _summary(facts, actions), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
+        _summary(facts, actions), _since(since), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
         _dynamics(facts), _follow_up_section(facts), _risk_section(facts), _forecast(facts), _actions(actions),
     ]
     return [s for s in sections if s is not None]
@@ -663,15 +493,17 @@ def _map_html(account: Account, result: Any) -> str:
     return influence_map(account, result).generate_html()
 
 
-def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True) -> str:
+def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True,
+                since: dict | None = None) -> str:
     """The account plan as ``"html"`` (self-contained, printable, the influence map
     embedded unless ``include_map`` is false) or ``"md"`` (Markdown).
 
-    ``result`` is an ``AnalysisResult`` or its ``to_dict()``.
+    ``result`` is an ``AnalysisResult`` or its ``to_dict()``; ``since`` is the
+    "Since the last review" content (:func:`influence_graph.report.diff.review_section`).
     """
     if fmt not in ("html", "md"):
         raise InfluenceGraphError(f"unknown report format {fmt!r}; use 'html' or 'md'")
-    sections = plan_sections(account, result)
+    sections = plan_sections(account, result, since)
     if fmt == "md":
         return _render_md(account, result, sections)
     return _render_html(account, result, sections, _map_html(account, result) if include_map else None)

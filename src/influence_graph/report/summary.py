@@ -88,32 +88,16 @@ def _where_we_stand(data: dict[str, Any], people: People, team: dict[str, str]) 
     return Section("Where we stand", lines)
 
 
+ACT_FIRST = 7  # actions in "Act on these first": the rest are in the plan
+
+
 def _act_first(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:
-    actions: list[str] = []
-    for item in data.get("uncovered_decision_makers", [])[:2]:
-        if item.get("path"):
-            actions.append(
-                f"Get to {people.label(item['id'])}: nobody on our team is close. "
-                f"Best warm path: {people.path(item['path'], team)} (strength {item['path_strength']:.2f})."
-            )
-        else:
-            actions.append(f"Get to {people.label(item['id'])}: no warm path exists; find a first contact.")
-    for item in data.get("follow_ups", []):
-        if item["status"] in ("never", "overdue") and len(actions) < 4:
-            when = "never contacted" if item["status"] == "never" else f"last touch {item['days_since']} days ago"
-            actions.append(f"Follow up with {people.label(item['id'])} ({when}).")
-    for risk in data.get("risks", [])[:1]:
-        actions.append(f"Risk: {risk['message']}")
-    coaches = data.get("coach_candidates", [])
-    if coaches:
-        top = coaches[0]
-        verb = "Work with your confirmed coach" if top.get("confirmed") else "Cultivate a coach"
-        actions.append(f"{verb}: {people.label(top['id'])}.")
-    moves = (data.get("forecast") or {}).get("next_best_moves", [])
-    if moves:
-        actions.append(f"Next best move: win over {people.label(moves[0]['id'])} "
-                       f"(would lift the forecast by {moves[0]['gain']:+.2f}).")
-    return Section("Act on these first", [f"{i}. {a}" for i, a in enumerate(actions, 1)] or ["Nothing urgent."])
+    """The top of the one action list (the plan shows the same list, in the same order)."""
+    lines = []
+    for i, action in enumerate(data.get("actions", [])[:ACT_FIRST], 1):
+        owner = team.get(action["owner"], action["owner"]) if action["owner"] else "(no one on our team yet)"
+        lines.append(f"{i}. {action['what']} — {owner}, by {action['by']}.")
+    return Section("Act on these first", lines or ["Nothing urgent."])
 
 
 def _power(data: dict[str, Any], people: People, team: dict[str, str]) -> Section:

@@ -65,8 +65,38 @@ def open_store(url_or_dir: str | os.PathLike[str] | None = None) -> Store:
 
 
 def load_source(source: str, store: str | None = None) -> Account:
-    """Load SOURCE: an account file path, or an account id in the configured store."""
+    """Load SOURCE: an account file path, or an account id in the configured store
+    (``acme@3`` for revision 3, ``acme@-1`` for the one before the latest)."""
     if looks_like_file(source):
         return load_account(source)
     with open_store(store) as opened:
         return opened.load(source)
+
+
+def earlier_version(source: str, account: Account, since: str | None = None,
+                    store: str | None = None) -> tuple[Account, str] | None:
+    """What to compare ``account`` (loaded from SOURCE) with "since the last review",
+    and how to name it; None when there is nothing earlier.
+
+    ``since`` is a revision of the account in the store (a number, -1 …, an id) or
+    any SOURCE (a file, ``acme@3``). Without it, a SOURCE in the store is compared
+    with the revision before the one loaded; a file with nothing.
+    """
+    from .base import pick_revision, split_revision
+
+    if since is not None and (looks_like_file(since) or "@" in since):
+        return load_source(since, store), since
+    from_store = not looks_like_file(source)
+    if since is None and not from_store:
+        return None
+    with open_store(store) as opened:
+        history = opened.history(account.id)
+        if since is not None:
+            chosen = pick_revision(history, since, account.id, opened.location)
+        else:
+            loaded = pick_revision(history, split_revision(source)[1] or str(len(history)), account.id, opened.location)
+            if loaded.number == 1:
+                return None
+            chosen = history[loaded.number - 2]
+        by = f", by {chosen.by}" if chosen.by else ""
+        return opened.load(account.id, revision=chosen.revision), f"revision {chosen.number} ({chosen.saved_at[:10]}{by})"

@@ -46,8 +46,9 @@ GRAPH_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("Touch", "WITH", "Person"),
     ("Account", "HAS_OPPORTUNITY", "Opportunity"),
     ("Opportunity", "DECIDED_BY", "Person"),
+    ("Account", "HAS_REVISION", "Revision"),
 )
-LABELS = ("Account", "Department", "Person", "TeamMember", "Competitor", "Touch", "Opportunity")
+LABELS = ("Account", "Department", "Person", "TeamMember", "Competitor", "Touch", "Opportunity", "Revision")
 RELATIONSHIP_TYPES = tuple(dict.fromkeys(rel for _, rel, _ in GRAPH_SCHEMA))
 
 _TOKEN = re.compile(

@@ -4,14 +4,18 @@ Every statement is read by name from ``cypher/`` (see :mod:`.cypher`) and sent
 with parameters; no user string is ever formatted into Cypher text. Saving runs
 in one managed write transaction (the driver retries transient failures): lock
 the account node and check its revision, delete the account's nodes, write each
-section with one ``UNWIND $rows`` statement per batch, set a new revision.
-Loading, listing and queries run in managed read transactions. Every node
+section with one ``UNWIND $rows`` statement per batch, set a new revision, and
+keep it as a ``(:Revision)`` node holding the account's canonical JSON, who saved
+it, when and a summary of the change — so history and content commit together.
+Loading, listing and queries run in managed read transactions; a load that a
+save overtook is read again, so it never mixes two revisions. Every node
 carries ``account``, so accounts never mix. The graph model is drawn in
 ``cypher/README.md``.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import random
 import re
@@ -22,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from ..model import Account, AccountNotFound, StaleWriteError, StoreError, parse_account
+from ..model import Account, AccountNotFound, StaleWriteError, StoreError, dump_account, parse_account, parse_account_text
 from ..model.account import Closeness, StanceLabel, stance_value
-from .base import AccountSummary, Store, check_account_id
+from ..model.diff import SECTIONS as FILE_SECTIONS
+from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
 from .cypher import Statement, named_query, schema_name, schema_statements, store_statement
 
 if TYPE_CHECKING:
@@ -61,18 +66,9 @@ CLEARS = (
     "delete_touches",
     "delete_opportunity",
 )
-SECTIONS = (
-    "departments",
-    "people",
-    "channels",
-    "department_relations",
-    "team",
-    "relationships",
-    "competitors",
-    "competitor_relationships",
-    "touches",
-    "opportunity",
-)
+# The sections each read by one load_<section> statement (the account head by load_account).
+SECTIONS = tuple(section for section in FILE_SECTIONS if section != "account")
+UNRECORDED = "saved before revisions were kept"
 # The analysis written back onto Person nodes (write_analysis): what Browser and
 # Bloom users query and style by. Not account fields.
 ANALYSIS_PROPERTIES = ("influence", "category", "coach_score", "faction", "in_decision_unit")
@@ -326,7 +322,13 @@ class Neo4jStore(Store):
         present = {r["name"] for r in session.execute_read(_data, store_statement("schema_names"), {})}
         for statement in schema_statements():
             if schema_name(statement) not in present:
-                session.execute_write(_consume, statement.text, {})
+                try:
+                    session.execute_write(_consume, statement.text, {})
+                except neo4j_errors.ClientError as exc:
+                    # IF NOT EXISTS does not cover a twin being created at the same moment
+                    # (two first saves on a new database): it exists, which is all we want.
+                    if not _already_exists(exc):
+                        raise
         self._schema_applied = True
 
     def close(self) -> None:
@@ -345,15 +347,50 @@ class Neo4jStore(Store):
         # Locks the account node until commit, so the check and the write are one step.
         stored = tx.run(store_statement("stored_revision"), {"account": aid}).single()["revision"]
         self._refuse_stale(aid, None if stored is None else str(stored), expected, force)
+        number, previous = 0, None
+        if stored is not None:
+            number, previous = self._previous(tx, aid, str(stored))
+            if previous == account:  # nothing changed: no new revision
+                tx.run(store_statement("unlock_account"), {"account": aid}).consume()
+                return str(stored)
         for name in CLEARS:
             tx.run(store_statement(name), {"account": aid}).consume()
         info = account.account
         head = {"account": aid, "name": info.name, "industry": info.industry, "notes": info.notes}
-        revision = tx.run(store_statement("save_account"), head).single()["revision"]
+        revision = str(tx.run(store_statement("save_account"), head).single()["revision"])
         for name in WRITES:
             for batch in _batches(rows[name], self.batch_size):
                 tx.run(store_statement(name), {"account": aid, "rows": batch}).consume()
-        return str(revision)
+        self._record(tx, aid, number + 1, revision, account, utc_now(), current_user(),
+                     change_summary(previous, account))
+        return revision
+
+    def _previous(self, tx: neo4j.ManagedTransaction, account_id: str, stored: str) -> tuple[int, Account | None]:
+        """The number of the stored account's revision and the account; a stored account
+        with no revision yet (saved by an older version) is recorded first."""
+        latest = tx.run(store_statement("latest_revision"), {"account": account_id}).single()
+        if latest is not None and latest["revision"] == stored:
+            return latest["number"], self._from_json(latest["content"], account_id, latest["number"])
+        head, sections = _load_work(tx, account_id)
+        previous = self._account(account_id, head, sections)
+        number = (latest["number"] if latest is not None else 0) + 1
+        self._record(tx, account_id, number, stored, previous, _when(head.get("saved_at")), None, UNRECORDED)
+        return number, previous
+
+    @staticmethod
+    def _record(tx: neo4j.ManagedTransaction, account_id: str, number: int, revision: str, account: Account,
+                saved_at: str, by: str | None, summary: str) -> None:
+        props = {"number": number, "revision": revision, "by": by, "summary": summary,
+                 "content": dump_account(account, "json")}
+        tx.run(store_statement("create_revision"),
+               {"account": account_id, "props": props, "saved_at": saved_at}).consume()
+
+    def _from_json(self, content: str, account_id: str, number: int) -> Account:
+        return parse_account_text(content, f"revision {number} of account {account_id!r} in {self.location}", "json")
+
+    def _account(self, account_id: str, head: dict, sections: dict) -> Account:
+        data = account_data({"id": account_id, **head}, sections)
+        return parse_account(data, f"account {account_id!r} in {self.location}")
 
     def write_analysis(self, account_id: str, properties: dict[str, dict[str, Any]], revision: str) -> None:
         """Write the analysis of revision ``revision`` onto the account's Person nodes.
@@ -393,24 +430,45 @@ class Neo4jStore(Store):
                                  f"{self.location} ({LOAD_ATTEMPTS} saves in a row); try again")
         if head is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
-        data = account_data({"id": account_id, **head}, sections)
-        return parse_account(data, f"account {account_id!r} in {self.location}"), str(head["revision"])
+        return self._account(account_id, head, sections), str(head["revision"])
+
+    def _history(self, account_id: str) -> list[Revision]:
+        with self._session() as session:
+            head, records = session.execute_read(_history_work, account_id)
+        if head is None:
+            raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        history = [Revision(r["number"], r["revision"], _when(r["saved_at"]), r["by"], r["summary"]) for r in records]
+        if not history or history[-1].revision != str(head["revision"]):
+            history.append(Revision(len(history) + 1, str(head["revision"]), _when(head["saved_at"]), None, UNRECORDED))
+        return history
+
+    def _load_revision(self, account_id: str, revision: Revision) -> Account:
+        with self._session() as session:
+            records = session.execute_read(_data, store_statement("load_revision"),
+                                           {"account": account_id, "number": revision.number})
+        if not records:
+            raise AccountNotFound(f"account {account_id!r} in {self.location} has no revision {revision.number}")
+        return self._from_json(records[0]["content"], account_id, revision.number)
 
     def list(self) -> list[AccountSummary]:
         with self._session() as session:
             records = session.execute_read(_data, store_statement("list_accounts"), {})
         return [AccountSummary(r["id"], r["name"], str(r["revision"])) for r in records]
 
-    def delete(self, account_id: str) -> None:
+    def delete(self, account_id: str) -> int:
         check_account_id(account_id)
         with self._session() as session:
-            session.execute_write(self._delete_work, account_id)
+            return session.execute_write(self._delete_work, account_id)
 
-    def _delete_work(self, tx: neo4j.ManagedTransaction, account_id: str) -> None:
-        for name in CLEARS:
-            tx.run(store_statement(name), {"account": account_id}).consume()
-        if tx.run(store_statement("delete_account"), {"account": account_id}).single()["deleted"] == 0:
+    def _delete_work(self, tx: neo4j.ManagedTransaction, account_id: str) -> int:
+        head, records = _history_work(tx, account_id)
+        if head is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        count = len(records) + (0 if records and records[-1]["revision"] == head["revision"] else 1)
+        for name in (*CLEARS, "delete_revisions"):
+            tx.run(store_statement(name), {"account": account_id}).consume()
+        tx.run(store_statement("delete_account"), {"account": account_id}).consume()
+        return count
 
     def query(self, cypher_or_name: str, /, **params: Any) -> pd.DataFrame:
         """Run a named query (``cypher/<name>.cypher``) or raw Cypher, read-only.
@@ -428,6 +486,12 @@ class Neo4jStore(Store):
         with self._session() as session:
             keys, rows = session.execute_read(_table, statement.text, params)
         return pd.DataFrame(rows, columns=keys)
+
+
+def _already_exists(error: neo4j_errors.ClientError) -> bool:
+    """True for Neo4j's "an equivalent index/constraint already exists" errors."""
+    code = error.code or ""
+    return code.startswith("Neo.ClientError.Schema.") and code.endswith("AlreadyExists")
 
 
 def _analysis_values(person_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -469,6 +533,24 @@ def _table(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> t
     return keys, [[_plain(v) for v in record.values()] for record in result]
 
 
+def _when(value: str | None) -> str:
+    """A Neo4j datetime's text as UTC ISO to the second (``unknown`` if none was kept)."""
+    if not value:
+        return "unknown"
+    try:
+        return utc_text(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:  # nanoseconds: more digits than Python reads
+        return utc_text(dt.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value).replace("Z", "+00:00")))
+
+
+def _history_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict | None, list[dict]]:
+    params = {"account": account_id}
+    head = tx.run(store_statement("load_account"), params).single()
+    if head is None:
+        return None, []
+    return head.data(), _data(tx, store_statement("list_revisions"), params)
+
+
 def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[Any, dict[str, list]]:
     """The account's head and sections; ``_MOVED`` for the head if a save came in between.
 
@@ -476,7 +558,8 @@ def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[Any, dict
     that commits between two of these statements would give people of one revision
     and channels of the next. Every save sets a new revision, in the same
     transaction as its nodes, so the same revision before and after the sections
-    means no save committed in between.
+    means no save committed in between. (Under the account's lock, as in a save,
+    none can.)
     """
     params = {"account": account_id}
     head = tx.run(store_statement("load_account"), params).single()
