@@ -5,7 +5,9 @@ For synthetic accounts of 35, 1,000 and 5,000 people (see generate.py), times
 (store → account file: read, validate, write the file) on the local store and on
 a real Neo4j 5, in the same run, with the ratio Neo4j / local; and the store's own
 part of each, ``save`` and ``load`` of an account already in memory (push and pull
-add reading or writing the YAML file, the same for both stores). Times are the best
+add reading or writing the YAML file, the same for both stores). Every timed save
+changes the account (two versions alternate): one that changes nothing is no new
+revision, and nearly free, in both stores. Times are the best
 of a few runs. Neo4j is the server ``NEO4J_URI`` (+ ``NEO4J_USERNAME`` /
 ``NEO4J_PASSWORD``) names, else one this script starts with ``scripts/neo4j-dev``
 (Java 17 and Maven) and stops at the end; the time that server took to answer is
@@ -16,6 +18,7 @@ printed too. Targets on a 2-core machine: a 1,000-person push under 2 s, a pull 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -28,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import synthetic_account  # noqa: E402
 from timing import best_time  # noqa: E402
 
-from influence_graph.model import dump_account  # noqa: E402
+from influence_graph.model import dump_account, parse_account  # noqa: E402
 from influence_graph.stores import open_store  # noqa: E402
 
 LAUNCHER = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-dev"
@@ -52,15 +55,22 @@ def start_neo4j() -> tuple[subprocess.Popen, dict[str, str], float]:
 
 def measure(location: str, n_people: int, repeats: int, folder: Path) -> dict[str, float]:
     account = synthetic_account(n_people, seed=0)
-    source = folder / f"{account.id}.yaml"
-    source.write_text(dump_account(account), encoding="utf-8")
+    data = account.to_data()
+    data["account"]["notes"] = "the second version"
+    # A save that changes nothing is no new revision (and nearly free): alternate two versions.
+    versions = [account, parse_account(data)]
+    sources = []
+    for i, version in enumerate(versions):
+        sources.append(folder / f"{account.id}-{i}.yaml")
+        sources[-1].write_text(dump_account(version), encoding="utf-8")
     pulled = folder / f"{account.id}-pulled.yaml"
+    next_source, next_version = itertools.cycle(sources), itertools.cycle(versions)
     with open_store(location) as store:
-        store.push(source, force=True)  # warm up: schema, connections, caches
+        store.push(next(next_source), force=True)  # warm up: schema, connections, caches
         times = {
-            "push": best_time(lambda: store.push(source, force=True), repeats),
+            "push": best_time(lambda: store.push(next(next_source), force=True), repeats),
             "pull": best_time(lambda: store.pull(account.id, pulled, overwrite=True), repeats),
-            "save": best_time(lambda: store.save(account, force=True), repeats),
+            "save": best_time(lambda: store.save(next(next_version), force=True), repeats),
             "load": best_time(lambda: store.load(account.id), repeats),
         }
         store.delete(account.id)

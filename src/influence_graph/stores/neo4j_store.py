@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import random
 import re
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from ..model import Account, AccountNotFound, StaleWriteError, StoreError, dump_account, parse_account, parse_account_text
+from ..model import Account, AccountNotFound, StaleWriteError, StoreError, dump_account, parse_account
 from ..model.account import Closeness, StanceLabel, stance_value
 from ..model.diff import SECTIONS as FILE_SECTIONS
 from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
@@ -386,7 +387,14 @@ class Neo4jStore(Store):
                {"account": account_id, "props": props, "saved_at": saved_at}).consume()
 
     def _from_json(self, content: str, account_id: str, number: int) -> Account:
-        return parse_account_text(content, f"revision {number} of account {account_id!r} in {self.location}", "json")
+        # Our own canonical JSON, so no need for the file loader's line numbers (a YAML
+        # parse of the text for them costs 10x the JSON parse: 0.35 s at 1,000 people).
+        where = f"revision {number} of account {account_id!r} in {self.location}"
+        try:
+            data = json.loads(content)
+        except ValueError as exc:
+            raise StoreError(f"{where} is not valid JSON ({exc})") from None
+        return parse_account(data, where)
 
     def _account(self, account_id: str, head: dict, sections: dict) -> Account:
         data = account_data({"id": account_id, **head}, sections)
