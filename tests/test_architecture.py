@@ -10,6 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "influence_graph"
 
 # Lower number = lower layer. A module may import only its own layer or lower ones.
 LAYERS = {
+    "_fs": 0,
+    "sanitize": 0,
     "model": 0,
     "resources": 0,
     "tables": 0.5,  # accounts <-> CSV/XLSX: builds on the model alone

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -120,7 +121,7 @@ def test_init_refuses_to_overwrite_and_bad_ids(runner, tmp_path):
         Path("acme.yaml").write_text("mine", encoding="utf-8")
         result = runner.invoke(cli, ["init", "acme"])
         assert result.exit_code == 1
-        assert result.output == "Error: acme.yaml already exists; use --force to overwrite it\n"
+        assert result.output == "Error: acme.yaml already exists; add --force to replace it\n"
         assert Path("acme.yaml").read_text(encoding="utf-8") == "mine"
         result = runner.invoke(cli, ["init", "Acme Corp"])
         assert result.exit_code == 1
@@ -149,6 +150,7 @@ def test_analyze_is_deterministic_and_writes_only_the_output(runner, tmp_path):
     first = runner.invoke(cli, args)
     assert first.output == runner.invoke(cli, args).output
     with runner.isolated_filesystem(temp_dir=tmp_path):
+        Path("out").mkdir()
         result = runner.invoke(cli, args + ["-o", "out/analysis.json"])
         assert result.exit_code == 0
         assert json.loads(Path("out/analysis.json").read_text(encoding="utf-8")) == json.loads(first.output)
@@ -156,24 +158,25 @@ def test_analyze_is_deterministic_and_writes_only_the_output(runner, tmp_path):
 
 
 def test_analyze_table_reads_like_a_briefing(runner):
-    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF])
+    result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--as-of", AS_OF, "--full"], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
-    titles = ["Where we stand", "Act on these first", "Who really decides", "Hidden power holders", "Figureheads",
-              "Risks", "Coach candidates", "Decision makers nobody on our team is close to", "Follow-ups due",
-              "Who influences each decision maker", "Forecast", "Factions and departments", "Relationship depth"]
-    positions = [result.output.index(f"\n{t}\n") for t in titles]
+    titles = ["Act on these first", "Biggest risks", "Key people nobody on our team is close to", "Who really decides",
+              "Power versus title", "Coaches", "Follow-ups", "Forecast", "Next best moves", "Relationship depth",
+              "Who each decision maker listens to", "Factions and departments", "How sure we are"]
+    positions = [re.search(rf"\n{re.escape(t)}(\n|: | \()", result.output).start() for t in titles]
     assert positions == sorted(positions)
     # The deal at a glance, from the file by hand: DMU zhao, wang, chen, xu, liu, li, xiao; Li Na is a
     # supporter, Wang Fang a skeptic, Xu Li an opponent; Jiang Tao is close to Li Na (velcro) and Liu Yang (zipper).
     words = " ".join(result.output.split())  # as read, whatever the terminal wrapped
-    assert ("Where we stand Decision unit of 7: 1 for us: Li Na (李娜); 2 against us: Wang Fang (王芳) and Xu Li (徐力); "
-            "4 neutral or unknown. Someone on our team is close (zipper or closer) to 2 of the 7; "
-            "relationship depth: partner.") in words
-    # Plain words, not the JSON's keys and ids: categories, department names, who reaches an influencer.
-    assert "│ hidden power" in result.output and "│ power matches title" in result.output
-    assert "aligned" not in result.output and "peripheral" not in result.output
-    assert "Vehicle Engineering ↔ Purchasing: rivalry (0.70, as declared)" in result.output
+    assert ("Decision unit of 7 · for us: Li Na (李娜) · against us: Wang Fang (王芳) and Xu Li (徐力) · "
+            "neutral or unknown: 4 · we are close (zipper or closer) to 2: Liu Yang (刘洋) and Li Na (李娜)") in words
+    # Plain words, not the JSON's keys and ids: categories, roles, department names, who reaches an influencer.
+    assert "hidden power" in result.output and "figurehead" in result.output
+    for code in ("aligned", "peripheral", "hidden_power", "competitor_tie", "economic_buyer"):
+        assert code not in result.output
+    assert "Vehicle Engineering ↔ Purchasing: rivalry (0.70, declared)" in result.output
     assert "Li Na (李娜) (0.80, via Jiang Tao)" in result.output
+    assert "-0." not in result.output and "−0." in result.output  # one minus sign
     top = load_account(EXAMPLE).person(json.loads(
         runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]).output
     )["power_ranking"][0])
@@ -184,8 +187,10 @@ def test_analyze_markdown(runner):
     result = runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "markdown", "--as-of", AS_OF])
     assert result.exit_code == 0
     assert result.output.startswith("# ")
-    assert "\n## Who really decides\n" in result.output
-    assert "| \\# | Person | Title | Level | Influence | Stance | Category |" in result.output
+    assert "\n## Who really decides" in result.output
+    assert "| \\# | Person | Title | Power | Stance | Note |" in result.output
+    full = runner.invoke(cli, ["analyze", str(EXAMPLE), "--format", "markdown", "--as-of", AS_OF, "--full"]).output
+    assert len(full) > len(result.output) and "\n## How sure we are\n" in full
 
 
 def test_bad_as_of_is_a_usage_error(runner):
@@ -220,6 +225,7 @@ def test_an_account_with_no_one_in_it_analyzes_to_empty_answers(runner, tmp_path
     assert (data["people"], data["power_ranking"], data["risks"]) == ([], [], [])
     table = runner.invoke(cli, ["analyze", str(empty), "--as-of", AS_OF])
     assert table.exit_code == 0 and "No people in the account yet." in table.output
+    assert "Nothing urgent" in table.output
 
 
 def test_the_api_rejects_a_bad_as_of_with_our_error():

@@ -219,10 +219,11 @@ def test_confidence_is_deterministic_and_in_the_analysis():
 
 def test_summary_shows_how_sure_we_are():
     from influence_graph.report.summary import render_markdown
+    from influence_graph.report.text import md_text
 
     account = load_account(EXAMPLE)
     data = analyze(account, as_of="2026-11-20").to_dict()
-    text = render_markdown(data)
+    text = render_markdown(data, full=True)
     conf = data["confidence"]
     sign = conf["forecast_sign"]
     assert "## How sure we are" in text
@@ -230,10 +231,10 @@ def test_summary_shows_how_sure_we_are():
     assert 0.7 <= sign["share"] < 0.9
     assert f"- The forecast stays {sign['sign']} in {sign['share']:.0%}: fairly stable." in text
     holder = conf["top_power_holders"][0]
-    assert f"{account.person(holder['id']).name} {holder['share']:.0%}" in text
+    assert f"{md_text(account.person(holder['id']).name)} {holder['share']:.0%}" in text
     # The example's top coach is marked as coach: first in every scenario, and said so.
     assert data["coach_candidates"][0]["confirmed"] and conf["top_coach"]["share"] == 1.0
-    name = account.person(conf["top_coach"]["id"]).name
+    name = md_text(account.person(conf["top_coach"]["id"]).name)
     assert f"- Top coach {name} is confirmed (marked as coach): first whatever the numbers." in text
 
 
@@ -250,6 +251,7 @@ def test_a_forecast_at_zero_is_not_called_a_sign():
     assert data["forecast"]["support"] == 0.0 and data["confidence"]["forecast_sign"]["sign"] == "zero"
     low, high = data["confidence"]["forecast_sign"]["support_range"]
     assert low < 0 < high
-    text = render_text(data)
-    assert f"With strengths and stances re-drawn 200 times, most land between {low:+.2f} and {high:+.2f}." in text
+    text = " ".join(render_text(data, full=True).split())
+    shown = [f"{v:+.2f}".replace("-", "\u2212") for v in (low, high)]
+    assert f"re-drawn 200 times with other plausible strengths and stances, most land between {shown[0]} and {shown[1]}." in text
     assert "stays zero" not in text

@@ -222,10 +222,11 @@ def test_follow_ups_show_every_status(result):
     assert {f["status"] for f in result["follow_ups"]} == {"never", "overdue", "due", "ok"}
 
 
-def test_risks_name_the_competitor_ties_opponent_and_powerless_champion(result):
+def test_risks_name_the_competitor_ties_opponent_skeptic_and_powerless_champion(result):
     assert any("RivalCo" in m for m in _risks(result, "competitor_tie", "wang")), "CFO's velcro tie to RivalCo"
     assert any("CloudNova" in m for m in _risks(result, "competitor_tie", "xu")), "CIO's velcro tie to CloudNova"
-    assert _risks(result, "opponent", "xu") and _risks(result, "opponent", "wang")
+    assert _risks(result, "opponent", "xu") and _risks(result, "skeptic", "wang")  # Wang Fang is a skeptic, not an opponent
+    assert not _risks(result, "opponent", "wang")
     assert _risks(result, "powerless_champion", "tang")
     assert not _risks(result, "powerless_champion", "lin")  # a champion with influence
 

@@ -134,7 +134,7 @@ def test_moves_say_why_each_person_matters():
         "(Zhao Ming and Wang Fang)",
         "unknown stance: find out where they stand",
     ]
-    assert moves["cfo"][0] == "a decision maker: their own view carries 29% of the decision unit's weight"
+    assert moves["cfo"][0] == "a decision maker: their own view makes up 29% of the decision unit's verdict"
 
 
 def test_moves_are_ranked_best_first_with_id_tie_break():
@@ -313,24 +313,26 @@ def test_one_solve_gains_match_re_solving_per_candidate(seed):
 
 def test_summary_shows_the_forecast_and_next_best_moves():
     from influence_graph.analysis import analyze
-    from influence_graph.analysis.wording import titled
+    from influence_graph.analysis.wording import signed
     from influence_graph.report.summary import render_markdown
+    from influence_graph.report.text import md_text
 
     account = load_account(Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml")
     data = analyze(account, as_of="2026-11-20").to_dict()
-    text = render_markdown(data)
+    text = render_markdown(data, full=True)
     forecast = data["forecast"]
-    assert f"## Forecast\n\nOnce opinions spread, the decision unit settles at {forecast['support']:+.2f}" in text
+    section = text.split("\n## Forecast\n")[1].split("\n## ")[0]
+    assert f"Once opinions spread, the decision unit settles at {signed(forecast['support'])}" in section
     sign = data["confidence"]["forecast_sign"]
     low, high = sign["support_range"]
-    assert (f"With strengths and stances re-drawn 200 times, it stays {sign['sign']} in {sign['share']:.0%} "
-            f"(most land between {low:+.2f} and {high:+.2f}): ") in text
-    assert "people already at champion are left out" in text
+    assert (f"re-drawn 200 times with other plausible strengths and stances, it stays {sign['sign']} in "
+            f"{sign['share']:.0%} (most land between {signed(low)} and {signed(high)}): ") in section
     first = forecast["next_best_moves"][0]
     assert "## Next best moves" in text
     mover = account.person(first["id"])
-    assert f"| {titled(mover.name, mover.title)}" in text and f"+{first['gain']:.2f}" in text
-    assert "; ".join(first["reasons"]) in text
+    moves = text.split("## Next best moves")[1]
+    assert f"| {md_text(mover.name)} | {signed(first['gain'])} | {md_text('; '.join(first['reasons']))} |" in moves
+    assert f"Whom to win over next (support gained if they became a champion): {md_text(mover.name)} " in section
 
 
 def test_an_account_without_people_has_an_empty_forecast():

@@ -155,7 +155,7 @@ def test_export_refuses_a_suffix_it_cannot_write_and_an_existing_file(tmp_path):
     existing = tmp_path / "x.gexf"
     existing.write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(cli, ["export", example, "-o", str(existing)])
-    assert result.exit_code == 1 and result.output == f"Error: {existing} already exists; use --force to overwrite it\n"
+    assert result.exit_code == 1 and result.output == f"Error: {existing} already exists; add --force to replace it\n"
     assert existing.read_text(encoding="utf-8") == "mine"
     assert CliRunner().invoke(cli, ["export", example, "-o", str(existing), "--force"]).exit_code == 0
     assert nx.read_gexf(existing).number_of_nodes() > 0

@@ -113,7 +113,7 @@ def test_dry_run_and_an_existing_file_write_nothing(tmp_path):
     assert not out.exists()
     out.write_text("mine", encoding="utf-8")
     result = _run(HUAXIN_CSV, "-o", out)
-    assert result.exit_code == 1 and result.output == f"Error: {out} already exists; use --force to overwrite it\n"
+    assert result.exit_code == 1 and result.output == f"Error: {out} already exists; add --force to replace it\n"
     assert out.read_text(encoding="utf-8") == "mine"
     assert _run(HUAXIN_CSV, "-o", out, "--force").exit_code == 0
     assert len(load_account(out).people) == 200

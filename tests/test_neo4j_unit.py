@@ -8,54 +8,14 @@ test_neo4j_live.py, test_named_queries.py) are.
 """
 from __future__ import annotations
 
-from unittest.mock import create_autospec
-
-import neo4j
 import pytest
 from neo4j import exceptions as neo4j_errors
 
 from influence_graph.model import StaleWriteError, StoreError
 from influence_graph.stores import cypher, open_store
 from influence_graph.stores.neo4j_store import WRITES, Neo4jStore
+from _fake_driver import FakeServer
 from _store_accounts import HOSTILE, rich_account, small_account
-
-
-class FakeServer:
-    """A spec'd driver in place of the real one: records every (query text, parameters)
-    the store runs and answers with canned records by query text."""
-
-    def __init__(self, monkeypatch, answers: dict | None = None):
-        self.calls: list[tuple[str, dict]] = []
-        self.routes: list[str] = []
-        self.answers = answers or {}
-        self.driver = create_autospec(neo4j.Driver, instance=True)
-        self.session = create_autospec(neo4j.Session, instance=True)
-        self.driver.session.return_value.__enter__.return_value = self.session
-        self.session.execute_write.side_effect = self._route("write")
-        self.session.execute_read.side_effect = self._route("read")
-        # One transaction and one result, reused: the store consumes each result before the next run.
-        self.tx = create_autospec(neo4j.ManagedTransaction, instance=True)
-        self.tx.run.side_effect = self._run
-        self.result = create_autospec(neo4j.Result, instance=True)
-        monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda uri, auth=None: self.driver)
-
-    def _route(self, kind):
-        def run_work(work, *args, **kwargs):
-            self.routes.append(kind)
-            return work(self.tx, *args, **kwargs)
-        return run_work
-
-    def _run(self, query, parameters=None, **kwparameters):
-        assert not kwparameters, "parameters go in one dict"
-        self.calls.append((query, parameters))
-        records = [neo4j.Record(r) for r in self.answers.get(query, [])]
-        self.result.single.return_value = records[0] if records else None
-        self.result.__iter__.return_value = iter(records)
-        self.result.keys.return_value = list(records[0].keys()) if records else ["name"]
-        return self.result
-
-    def texts(self) -> list[str]:
-        return [text for text, _ in self.calls]
 
 
 KNOWN_TEXTS = {s.text for s in cypher.all_statements()}

@@ -42,7 +42,7 @@ def test_each_planted_risk_is_found_in_severity_order():
     )
     assert [(r["kind"], r["ids"]) for r in run(graph)] == [
         ("opponent", ["cfo"]),  # in the DMU
-        ("opponent", ["boss"]),  # top quarter by influence; eng (6th, outside the DMU) is not flagged
+        ("skeptic", ["boss"]),  # top quarter by influence; eng (6th, outside the DMU) is not flagged
         ("competitor_tie", ["cfo"]),
         ("single_threaded", ["ceo", "cfo"]),
         ("uncovered", ["cto"]),
@@ -89,3 +89,35 @@ def test_a_decision_unit_nobody_knows_is_said_plainly():
     (uncovered,) = [r for r in run(graph) if r["kind"] == "uncovered"]
     assert uncovered["ids"] == ["ceo", "cfo", "cto"]
     assert uncovered["message"].startswith("No one on our team has any relationship with any of the 3 decision makers: ")
+
+
+def test_a_skeptic_is_not_called_an_opponent():
+    graph = build([], stances={"cfo": -0.6, "boss": -0.75})
+    kinds = {r["ids"][0]: (r["kind"], r["message"]) for r in run(graph) if r["kind"] in ("opponent", "skeptic")}
+    assert kinds["boss"][0] == "opponent"  # −0.75 is as hostile as an opponent gets called
+    assert kinds["cfo"] == ("skeptic", "Cfo (CFO) doubts our bid (stance −0.60), ranks 4th of 7 by influence "
+                                       "and sits in the decision unit.")
+
+
+def _uncovered(*paths):
+    return [{"id": path[-1] if path else pid, "path": list(path), "path_strength": 0.5}
+            for pid, path in zip("xyz", paths)]
+
+
+def test_warm_paths_through_one_contact_are_a_single_point_of_failure():
+    graph = build([{"member": "kam", "person": "li", "strength": "velcro"}])
+    through_li = _uncovered(["kam", "li", "ceo"], ["kam", "li", "ceo", "cfo"], [])
+    (risk,) = [r for r in risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, uncovered=through_li)
+               if r["kind"] == "bottleneck"]
+    assert risk["ids"] == ["li"]
+    assert risk["message"] == ("All 2 warm paths we have to key people no one on our team knows (Ceo and Cfo) "
+                               "run through Kim → Li: if that relationship cools, we lose every introduction.")
+    # Two ways in, a single path, only direct contacts, or someone we know already: no single point of failure.
+    known_cfo = build([{"member": "kam", "person": "li", "strength": "velcro"},
+                       {"member": "se", "person": "cfo", "strength": "clip"}])
+    for graph, uncovered in ((graph, _uncovered(["kam", "li", "ceo"], ["se", "li", "cfo"])),
+                             (graph, _uncovered(["kam", "li", "ceo"])),
+                             (graph, _uncovered(["kam", "ceo"], ["kam", "cfo"])),
+                             (known_cfo, through_li)):
+        found = risks(graph, POWER, coverage_by_person(graph), DMU, RANKING, uncovered=uncovered)
+        assert "bottleneck" not in {r["kind"] for r in found}, uncovered

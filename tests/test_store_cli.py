@@ -69,7 +69,7 @@ def test_pushing_a_new_file_over_a_stored_account_needs_force(run, acme_file, tm
 def test_pull_keeps_an_existing_file(run, acme_file):
     run("push", str(acme_file))
     result = run("pull", "acme", "-o", str(acme_file))
-    assert (result.exit_code, result.output) == (1, f"Error: {acme_file} already exists; choose another file or overwrite it with --force\n")
+    assert (result.exit_code, result.output) == (1, f"Error: {acme_file} already exists; add --force to replace it\n")
 
 
 def test_pull_to_json_and_default_name(run, acme_file, tmp_path):

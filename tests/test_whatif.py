@@ -81,13 +81,12 @@ def test_analyze_under_assumptions_recomputes_everything(account):
     assert what_if["forecast"]["support"] > base["forecast"]["support"]
     assert what_if["assumptions"] == [{"id": "wu", "stance": "champion", "was": "skeptic"}]
     assert "assumptions" not in base and "changes" not in base
-    delta = what_if["forecast"]["support"] - base["forecast"]["support"]
+    old, new = round(base["forecast"]["support"], 2), round(what_if["forecast"]["support"], 2)
     first = what_if["changes"][0]
     assert first["kind"] == "forecast"
-    assert first["message"] == (
-        f"Forecast support rises from {base['forecast']['support']:+.2f} to "
-        f"{what_if['forecast']['support']:+.2f} ({delta:+.2f})."
-    )
+    # The numbers as shown, with one minus sign, and the change between them as a reader computes it.
+    shown = [f"{v:+.2f}".replace("-", "\u2212") for v in (old, new, new - old)]
+    assert first["message"] == f"Forecast support rises from {shown[0]} to {shown[1]} ({shown[2]})."
     # Wu was a skeptic advising the CEO; as a champion he leaves the next best moves.
     assert "wu" in [m["id"] for m in base["forecast"]["next_best_moves"]]
     assert "wu" not in [m["id"] for m in what_if["forecast"]["next_best_moves"]]
@@ -122,7 +121,7 @@ def test_compare_reports_rank_moves_flags_risks_and_moves():
     before["forecast"]["members"]["dee"] = 0.0
     assert [c["message"] for c in compare(before, after)] == [
         "Ann (CEO) settles at +0.40 instead of +0.10.",
-        "Dee Wu (吴迪, CFO) settles at -0.50 instead of +0.00.",
+        "Dee Wu (吴迪, CFO) settles at −0.50 instead of 0.00.",
         "Next best move is now to win over Cy (was Bob).",
         "Bob moves from #2 to #1 in real power.",
         "Ann (CEO) moves from #1 to #2 in real power.",

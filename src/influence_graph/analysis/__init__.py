@@ -231,7 +231,7 @@ def analyze(
     uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key, known=known, warm=shared.warm)
     depth = relationship_depth(whole, dmu, known)
     followups = follow_ups(account, key, today)
-    risk_list = risks(whole, power, coverage, dmu, ranking, known)
+    risk_list = risks(whole, power, coverage, dmu, ranking, known, uncovered)
 
     closest = closest_members(whole, known)
     people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)

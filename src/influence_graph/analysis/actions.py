@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import add_days
 from .followups import OVERDUE_AFTER
 
 # What an action is worth, in support points (the forecast's scale, -1 … +1).
@@ -33,6 +34,7 @@ RISK_WORTH = {
     "opponent": 0.3,
     "skeptic": 0.2,
     "competitor_tie": 0.25,
+    "bottleneck": 0.15,
     "disputed_stance": 0.15,
     "single_threaded": 0.15,
     "unknown_stance": 0.1,
@@ -240,6 +242,7 @@ def _risk_what(kind: str, name: str, risk: Mapping[str, Any]) -> str | None:
         "skeptic": f"Find out what {name} doubts, and answer it with evidence",
         "competitor_tie": f"Counter the competitor's hold on {name}: build a senior relationship of our own",
         "single_threaded": f"Bring a second person from our team to {name}",
+        "bottleneck": f"Bring a second person from our team to {name}",
         "unknown_stance": f"Find out where {name} stands on our bid",
         "disputed_stance": f"Settle where {name} stands: the maps of our team disagree",
         "powerless_champion": f"Ask {name} to introduce us to the people who decide",
@@ -297,14 +300,6 @@ def _ask_once_per_introducer(ordered: list[_Action], names: Mapping[str, str]) -
             action.follows = asked
 
 
-def _add_days(day: dt.date, days: int) -> dt.date:
-    """``day`` + ``days``, clamped to the calendar's last day instead of overflowing."""
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max
-
-
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
     days, day = [], start
     while day <= end:
@@ -312,7 +307,7 @@ def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
             days.append(day)
         if day == dt.date.max:
             break
-        day = _add_days(day, 1)
+        day = add_days(day, 1)
     return days or [start]
 
 
@@ -325,12 +320,12 @@ def _schedule(ordered: list[_Action], today: dt.date, close_date: dt.date | None
     closing = close_date if close_date and close_date > today else None
     # Meetings after an introduction are placed once the asks they wait for have a date.
     for action in [a for a in ordered if a.follows is None] + [a for a in ordered if a.follows is not None]:
-        start = _add_days(today, 1)
+        start = add_days(today, 1)
         if action.follows is not None:
-            start = max(start, _add_days(action.follows.by, INTRODUCED_MEETING_DAYS))
-        end = max(start, _add_days(today, action.latest()))
+            start = max(start, add_days(action.follows.by, INTRODUCED_MEETING_DAYS))
+        end = max(start, add_days(today, action.latest()))
         if action.follows is not None:
-            end = max(end, _add_days(start, RHYTHM_DAYS - INTRODUCED_MEETING_DAYS))
+            end = max(end, add_days(start, RHYTHM_DAYS - INTRODUCED_MEETING_DAYS))
         if closing:
             start, end = min(start, closing), min(end, closing)
         day = min(_working_days(start, end), key=lambda d: (load.get((action.owner, d), 0), d))

@@ -194,7 +194,8 @@ class _Context:
         reasons = []
         if pid in self.members:
             share = self.weights[self.index[pid]]
-            reasons.append(f"a decision maker: their own view carries {share:.0%} of the decision unit's weight")
+            reasons.append(f"a decision maker: their own view makes up {wording.percent(share, 0)} "
+                           "of the decision unit's verdict")
         direct = self.listened_by_dmu(pid)
         indirect = None if direct or pid in self.members else self.through(pid)
         reasons += [r for r in (direct, indirect) if r]

@@ -4,8 +4,13 @@ in the message).
 
 Kinds, most severe first (``SEVERITY``):
 
-- ``opponent``: a skeptic or opponent with high influence (top quarter) or in the DMU;
+- ``opponent``: an opponent (stance −0.75 or below) with high influence (top quarter)
+  or in the DMU;
+- ``skeptic``: the same for a skeptic (a stance below 0 but above −0.75);
 - ``competitor_tie``: a DMU member close to a competitor (relationship >= zipper);
+- ``bottleneck``: every warm path to the key people no one on our team has any
+  relationship with (two or more paths) starts with the same two people — one of us
+  and the contact who introduces us: a single point of failure;
 - ``single_threaded``: one team member holds all our DMU relationships, or else a DMU
   member is reached through a single person;
 - ``uncovered``: DMU members no one on our team has any relationship with;
@@ -26,7 +31,9 @@ from ._shared import competitor_ties, positions, team_members, team_ties, top_co
 
 SEVERITY = (
     "opponent",
+    "skeptic",
     "competitor_tie",
+    "bottleneck",
     "single_threaded",
     "uncovered",
     "no_support",
@@ -36,6 +43,8 @@ SEVERITY = (
 )
 HIGH_INFLUENCE_SHARE = 0.25  # top quarter of the power ranking
 CHAMPION_STANCE = 0.75  # a stance this favourable counts as a champion
+OPPONENT_STANCE = -0.75  # a stance this hostile counts as an opponent; above it, a skeptic
+BOTTLENECK_PATHS = 2  # warm paths through one contact that make a single point of failure
 
 
 def risks(
@@ -45,12 +54,16 @@ def risks(
     dmu: list[str],
     ranking: list[str],
     known: dict[str, dict[str, float]] | None = None,
+    uncovered: list[dict] | None = None,
 ) -> list[dict]:
     """Everything a KAM should worry about, most severe kind first (see ``SEVERITY``);
     within a kind, the most influential people first.
 
     ``coverage`` is :func:`~influence_graph.analysis.coverage.coverage_by_person`,
-    ``ranking`` the power ranking (strongest first).
+    ``ranking`` the power ranking (strongest first), ``known`` our team's ties (as
+    :func:`~influence_graph.analysis._shared.team_ties` gives them), ``uncovered``
+    :func:`~influence_graph.analysis.coverage.uncovered_decision_makers` (for the
+    warm paths' single point of failure).
 
     >>> from influence_graph.model import parse_account
     >>> a = parse_account({"account": {"id": "x", "name": "X"}, "people": [
@@ -63,6 +76,7 @@ def risks(
     found = (
         _opponents(graph, dmu, ranking, place)
         + _competitor_ties(graph, dmu, power)
+        + _bottleneck(graph, uncovered or [], coverage)
         + _single_threaded(graph, dmu, power, team_ties(graph) if known is None else known)
         + _uncovered(graph, dmu, coverage, power)
         + _no_support(graph, dmu)
@@ -91,9 +105,27 @@ def _opponents(graph, dmu, ranking, place) -> list[dict]:
         where = [f"ranks {say.ordinal(place[p])} of {len(ranking)} by influence"]
         if p in members:
             where.append("sits in the decision unit")
-        found.append(_risk("opponent", [p], f"{say.label(graph, p)} is against us ({say.stance(graph, p)}), "
-                           f"{say.join(where)}."))
+        opponent = graph.nodes[p][g.STANCE_VALUE] <= OPPONENT_STANCE
+        doubts = "is against us" if opponent else "doubts our bid"
+        found.append(_risk("opponent" if opponent else "skeptic", [p],
+                           f"{say.label(graph, p)} {doubts} ({say.stance(graph, p)}), {say.join(where)}."))
     return found
+
+
+def _bottleneck(graph, uncovered, coverage) -> list[dict]:
+    """Every way in to the key people we have no relationship with runs through the
+    same first link (one of us, then one contact)."""
+    paths = [u["path"] for u in uncovered
+             if len(u.get("path") or []) >= 3 and coverage.get(u["id"], 0.0) == 0]
+    links = {tuple(path[:2]) for path in paths}
+    if len(paths) < BOTTLENECK_PATHS or len(links) != 1:
+        return []
+    ((member, contact),) = links
+    targets = [path[-1] for path in paths]
+    return [_risk("bottleneck", [contact],
+                  f"All {len(paths)} warm paths we have to key people no one on our team knows "
+                  f"({say.names(graph, targets, limit=len(targets))}) run through {say.name(graph, member)} → "
+                  f"{say.name(graph, contact)}: if that relationship cools, we lose every introduction.")]
 
 
 def _competitor_ties(graph, dmu, power) -> list[dict]:

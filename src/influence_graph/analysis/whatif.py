@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Account, AssumptionError, StanceLabel
 from .result import as_analysis
-from .wording import titled
+from .wording import rounded_change, signed, titled
 from ..model.account import Stance
 
 _LABELS = ", ".join(s.value for s in StanceLabel)
@@ -108,6 +108,10 @@ def compare(before: Mapping[str, Any] | Any, after: Mapping[str, Any] | Any) -> 
     >>> new = {**base, "forecast": {"support": 0.35, "members": {}, "next_best_moves": []}}
     >>> [c["message"] for c in compare(base, new)]
     ['Forecast support rises from +0.10 to +0.35 (+0.25).']
+    >>> old = {**base, "forecast": {"support": -0.0174, "members": {}, "next_best_moves": []}}
+    >>> new = {**base, "forecast": {"support": 0.2453, "members": {}, "next_best_moves": []}}
+    >>> [c["message"] for c in compare(old, new)]  # the change between the numbers shown
+    ['Forecast support rises from −0.02 to +0.25 (+0.27).']
     """
     before, after = _json(before), _json(after)
     label = _labeler(after)
@@ -151,14 +155,15 @@ def _forecast_changes(before, after, label) -> list[dict[str, Any]]:
     old, new = before.get("forecast") or {}, after.get("forecast") or {}
     changes = []
     if old.get("support") is not None and new.get("support") is not None:
-        delta = new["support"] - old["support"]
-        if abs(delta) >= 0.005:
+        delta = rounded_change(old["support"], new["support"])
+        if delta:
             verb = "rises" if delta > 0 else "falls"
-            changes.append(_change("forecast", [], f"Forecast support {verb} from {old['support']:+.2f} to {new['support']:+.2f} ({delta:+.2f})."))
+            changes.append(_change("forecast", [], f"Forecast support {verb} from {signed(old['support'])} "
+                                                   f"to {signed(new['support'])} ({signed(delta)})."))
     for pid, value in (new.get("members") or {}).items():
         was = (old.get("members") or {}).get(pid)
         if was is not None and abs(value - was) >= MEMBER_SHIFT:
-            changes.append(_change("member", [pid], f"{label(pid)} settles at {value:+.2f} instead of {was:+.2f}."))
+            changes.append(_change("member", [pid], f"{label(pid)} settles at {signed(value)} instead of {signed(was)}."))
     old_moves = [m["id"] for m in old.get("next_best_moves") or []]
     new_moves = [m["id"] for m in new.get("next_best_moves") or []]
     if new_moves[:1] != old_moves[:1]:

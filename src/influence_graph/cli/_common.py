@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import click
 
-from ..model import InfluenceGraphError
+from .._fs import check_target, write_text
+from ..model import InfluenceGraphError, OutputExists
+from ..sanitize import terminal_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -19,7 +22,12 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        # Messages quote the user's files (names, keys): shown, never obeyed by the terminal.
+        click.echo(f"Error: {terminal_text(self.format_message(), keep_newlines=True)}", err=True)
+
+
+def _exists_message(path: str | os.PathLike[str]) -> str:
+    return f"{os.fspath(path)} already exists; add --force to replace it"
 
 
 @contextlib.contextmanager
@@ -27,8 +35,32 @@ def user_errors() -> Iterator[None]:
     """Turn the package's own errors into a clean message and exit code 1."""
     try:
         yield
+    except OutputExists as exc:
+        raise UserError(_exists_message(exc.path)) from None
     except InfluenceGraphError as exc:
         raise UserError(str(exc)) from None
+
+
+# --- the one rule for files a command writes ------------------------------------------
+# A command never replaces an existing file unless --force is given; it checks every
+# file it will write before doing any work, and writes each whole or not at all
+# (influence_graph._fs: permissions kept, only regular files replaced, no folder created).
+
+force_option = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+
+
+def check_outputs(paths: Iterable[str | os.PathLike[str]], force: bool) -> None:
+    """Refuse, before any work, if a file the command will write exists (without
+    ``--force``) or cannot be written there (a link, a folder, a missing folder)."""
+    with user_errors():
+        for path in paths:
+            check_target(path, replace=force)
+
+
+def write_output(path: str | os.PathLike[str], text: str, force: bool) -> None:
+    """Write a command's output file by the rule above."""
+    with user_errors():
+        write_text(path, text, replace=force)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

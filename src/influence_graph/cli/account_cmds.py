@@ -3,24 +3,49 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import click
 
-from ..model import account_json_schema, atomic_write_text
+from ..model import account_json_schema
 from ..model.template import account_template
-from ._common import as_of_option, cli, load_source, run_analysis, store_option, user_errors
+from ..sanitize import terminal_text
+from ._common import (
+    as_of_option,
+    check_outputs,
+    cli,
+    force_option,
+    load_source,
+    run_analysis,
+    store_option,
+    user_errors,
+    write_output,
+)
 
 
-def _team_names(account) -> dict[str, str]:
-    return {m.id: m.name for m in account.team}
+def _terminal() -> tuple[int, bool]:
+    """The briefing's width and whether to style it: ``COLUMNS`` when set, else the
+    terminal's width, else 80 (as click and rich read it); bold and colour only on a
+    terminal and never with ``NO_COLOR`` set."""
+    width = shutil.get_terminal_size((80, 24)).columns
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return width, color
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write to the file the user named (atomically)."""
+def _briefing(result, full: bool = False, styled: bool = True) -> str:
+    from ..report.summary import render_text
+
+    width, color = _terminal()
+    return render_text(result, width=width, color=color and styled, full=full)
+
+
+def _emit(text: str, output: str | None, force: bool) -> None:
+    """Print, or write to the file the user named (atomically, by the overwrite rule)."""
     if output:
-        with user_errors():
-            atomic_write_text(output, text)
+        write_output(output, text, force)
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
@@ -28,16 +53,15 @@ def _emit(text: str, output: str | None) -> None:
 
 @cli.command()
 @click.option("--out", "out_dir", default="ig-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the example account, its analysis and its map into.")
-def demo(out_dir: str) -> None:
+              help="Folder to write the example account, its analysis and its map into (created if missing).")
+@force_option
+def demo(out_dir: str, force: bool) -> None:
     """Write the example account, its analysis and its map; print the summary."""
     from ..demo import DEMO_AS_OF, write_demo
-    from ..report.summary import render_text
 
-    with user_errors():
-        written = write_demo(out_dir)
-    data = written.result.to_dict()
-    click.echo(render_text(data, _team_names(written.account)))
+    with user_errors():  # refuses existing files (without --force) before doing any work
+        written = write_demo(out_dir, replace=force)
+    click.echo(_briefing(written.result), nl=False)
     click.echo(f"Example account (as of {DEMO_AS_OF}): {written.account_file}")
     click.echo(f"Analysis (JSON):  {written.analysis_file}")
     click.echo(f"Influence map:    {written.map_file}  (open it in a browser)")
@@ -47,14 +71,13 @@ def demo(out_dir: str) -> None:
 @cli.command()
 @click.argument("account_id")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 def init(account_id: str, output: str | None, force: bool) -> None:
     """Start a new account file with comments that explain each section."""
     path = Path(output or f"{account_id}.yaml")
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     with user_errors():
-        atomic_write_text(path, account_template(account_id, str(path)))
+        text = account_template(account_id, str(path))
+    write_output(path, text, force)
     click.echo(f"Wrote {path}. Fill it in, then run: ig validate {path}")
 
 
@@ -68,7 +91,8 @@ def validate(source: str, store: str | None) -> None:
         f"{len(getattr(account, section))} {section.replace('_', ' ')}"
         for section in ("people", "departments", "channels", "team", "relationships", "touches")
     )
-    click.echo(f"OK: {source} — {account.name}: {counts}; decision unit of {len(account.decision_unit)}.")
+    click.echo(f"OK: {terminal_text(source)} — {terminal_text(account.name, limit=200)}: {counts}; "
+               f"decision unit of {len(account.decision_unit)}.")
 
 
 @cli.command()
@@ -90,26 +114,34 @@ def schema(of_result: bool) -> None:
               help="table: what to act on, for reading; json: every answer, for tools; markdown: for a wiki or email.")
 @as_of_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@force_option
 @click.option("--assume", multiple=True, metavar="ID=STANCE",
               help="What-if: assume a person's stance (champion … opponent or -1..1) and show what changes; repeatable.")
+@click.option("--full", is_flag=True,
+              help="Every row of every section (table, markdown); by default the briefing keeps to about 60 lines.")
 @click.option("--exact", is_flag=True,
               help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @store_option
-def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, assume: tuple[str, ...],
-            exact: bool, store: str | None) -> None:
-    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast."""
-    from ..analysis.whatif import parse_assumptions
-    from ..report.summary import render_markdown, render_text
+def analyze(source: str, fmt: str, as_of: dt.date | None, output: str | None, force: bool,
+            assume: tuple[str, ...], full: bool, exact: bool, store: str | None) -> None:
+    """Analyze an account: real power, figureheads, coaches, gaps, follow-ups, risks, forecast.
 
+    The table is a briefing that fits the terminal's width: the deal, what to act on
+    first (owner and date), the biggest risks, who nobody on our team is close to,
+    who really decides."""
+    from ..analysis.whatif import parse_assumptions
+    from ..report.summary import render_markdown
+
+    if output:
+        check_outputs([output], force)
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
     result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
-    data = result.to_dict()
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "markdown":
-        text = render_markdown(data, _team_names(account))
+        text = render_markdown(result, full=full)
     else:
-        text = render_text(data, _team_names(account))
-    _emit(text, output)
+        text = _briefing(result, full=full, styled=output is None)
+    _emit(text, output, force)

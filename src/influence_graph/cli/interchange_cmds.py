@@ -8,16 +8,11 @@ import click
 
 from ..model import save_account
 from ..tables import described
-from ._common import cli, load_source, run_analysis, store_option, user_errors
+from ._common import check_outputs, cli, force_option, load_source, run_analysis, store_option, user_errors
 
 GRAPH_SUFFIXES = (".graphml", ".gexf", ".json")
 EXPORT_SUFFIXES = (".xlsx",) + GRAPH_SUFFIXES
 SHOWN_NAMES = 10  # people listed by name in the import summary; the rest counted
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
 
 
 def _names(items: list[tuple[str, str]]) -> str:
@@ -65,7 +60,7 @@ def _import_epilog() -> str:
 @click.option("--account", "account_name", metavar="NAME", help="The account to take when the export holds several.")
 @click.option("--mapping", type=click.Path(dir_okay=False), help="Which column holds what, for other layouts.")
 @click.option("--dry-run", is_flag=True, help="Only say what the import would do; write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@force_option
 @store_option
 def import_command(file: str, output: str | None, into: str | None, account_name: str | None, mapping: str | None,
                    dry_run: bool, force: bool, store: str | None) -> None:
@@ -74,7 +69,7 @@ def import_command(file: str, output: str | None, into: str | None, account_name
     from ..tables import import_table
 
     if output:
-        _refuse_existing(Path(output), force)
+        check_outputs([output], force)
     existing = load_source(into, store) if into else None
     with user_errors():
         imported = import_table(file, account_name=account_name, mapping=mapping, into=existing, into_name=into)
@@ -88,7 +83,7 @@ def import_command(file: str, output: str | None, into: str | None, account_name
         for line in _merge_summary(imported.merge, f"{into} (in the store)" if in_store else target):
             click.echo(line)
     if not in_place:
-        _refuse_existing(Path(target), force)
+        check_outputs([target], force)
     counts = (f"{len(account.people)} people in {len(account.departments)} departments, "
               f"{imported.reporting_lines} reporting lines")
     if dry_run:
@@ -101,7 +96,7 @@ def import_command(file: str, output: str | None, into: str | None, account_name
                 revision = opened.save(account)
             click.echo(f"Saved {into} in the store (revision {revision}): {counts}.")
             return
-        save_account(account, target)
+        save_account(account, target, replace=force or in_place)  # --into FILE updates that file
     click.echo(f"Wrote {target}: {counts}. Next: add roles, stances and channels, then `ig analyze {target}`.")
 
 
@@ -110,14 +105,14 @@ def import_command(file: str, output: str | None, into: str | None, account_name
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="FILE.xlsx (a workbook to edit in Excel and `ig import` back), or the analyzed graph: "
               "FILE.graphml (yEd, Cytoscape, Gephi), FILE.gexf (Gephi), FILE.json (node-link JSON).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 @store_option
 def export_command(source: str, output: str, force: bool, store: str | None) -> None:
     """Write an account as a workbook to edit in Excel, or its analyzed graph for Gephi, yEd or Cytoscape."""
     suffix = Path(output).suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise click.BadParameter(f"the file name must end in {', '.join(EXPORT_SUFFIXES)}", param_hint="'-o' / '--output'")
-    _refuse_existing(Path(output), force)
+    check_outputs([output], force)
     account = load_source(source, store)
     if suffix == ".xlsx":
         from ..tables import write_workbook

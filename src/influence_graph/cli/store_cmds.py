@@ -6,9 +6,12 @@ from typing import Any
 
 import click
 
+from ..sanitize import csv_cell, terminal_text
 from ..stores import open_store
 from ..stores.cypher import named_queries
-from ._common import cli, run_analysis, store_option, user_errors
+from ._common import check_outputs, cli, force_option, run_analysis, store_option, user_errors
+
+CELL = 80  # characters of a table cell shown in the terminal; the JSON output has everything
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -67,8 +70,8 @@ def push(sources: tuple[str, ...], force: bool, merge: bool, prefer: str | None,
                 properties = run_analysis(pushed.account).person_properties()
                 opened.write_analysis(pushed.account.id, properties, pushed.revision)
             analysis = ", with its analysis" if with_analysis else ""
-            click.echo(f"Pushed {pushed.account.id} ({pushed.account.name}) to {opened.location}, "
-                       f"revision {pushed.revision}{analysis}.")
+            click.echo(f"Pushed {pushed.account.id} ({terminal_text(pushed.account.name, limit=CELL)}) to "
+                       f"{opened.location}, revision {pushed.revision}{analysis}.")
 
 
 def _echo_merged(source: str, merged) -> None:
@@ -78,7 +81,7 @@ def _echo_merged(source: str, merged) -> None:
     click.echo(f"Merged {source}: your {_changes(len(mine))} with {_changes(len(theirs))} saved since you pulled it "
                f"({summarize(theirs)}).")
     for conflict in merged.conflicts:
-        click.echo(f"  {conflict.message}")
+        click.echo(f"  {terminal_text(conflict.message)}")
     click.echo(f"{source} now holds the merged account.")
 
 
@@ -91,7 +94,7 @@ def _changes(count: int) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default ACCOUNT_ID.yaml; .json for JSON).")
 @click.option("--revision", "-r", metavar="R",
               help="An earlier revision: its number (see `ig history`), -1 for the one before the latest, or its id.")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 @store_option
 def pull(account_id: str, output: str | None, revision: str | None, force: bool, store: str | None) -> None:
     """Write an account from the store to a file, to edit and push back.
@@ -99,9 +102,11 @@ def pull(account_id: str, output: str | None, revision: str | None, force: bool,
     ACCOUNT_ID@R (e.g. huaxin-auto@3) pulls revision R, like --revision R.
     """
     path = output or f"{account_id.partition('@')[0]}.yaml"
+    check_outputs([path], force)
     with user_errors(), open_store(store) as opened:
         account = opened.pull(account_id, path, overwrite=force, revision=revision)
-    click.echo(f"Pulled {account.id} ({account.name}), revision {opened.revision_of(account)}, to {path}.")
+    click.echo(f"Pulled {account.id} ({terminal_text(account.name, limit=CELL)}), revision {opened.revision_of(account)}, "
+               f"to {path}.")
 
 
 @cli.command()
@@ -163,18 +168,20 @@ def query(query: str | None, params: dict[str, Any], fmt: str, store: str | None
         return
     with user_errors(), open_store(store) as opened:
         frame = opened.query(query, **params)
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+    if fmt == "csv":  # a cell starting with = + - @ would run as a formula in a spreadsheet
+        click.echo(frame.map(csv_cell).rename(columns=csv_cell).to_csv(index=False), nl=False)
     elif fmt == "json":
         records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
         click.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
     elif frame.empty:
         click.echo("(no rows)")
     else:
-        click.echo(frame.to_string(index=False))
+        click.echo(frame.map(lambda cell: terminal_text(cell, limit=CELL) if isinstance(cell, str) else cell)
+                   .to_string(index=False))
 
 
 def _echo_table(header: list[str], rows: list[list[str]]) -> None:
+    rows = [[terminal_text(cell, limit=CELL) for cell in row] for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in [header, *rows]:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from ..model import parse_account_text, save_account
-from ._common import as_of_option, cli, load_source, store_option, user_errors
+from ._common import as_of_option, check_outputs, cli, force_option, load_source, store_option, user_errors
 
 
 def _count(n: int, section: str) -> str:
@@ -23,7 +22,7 @@ def _count(n: int, section: str) -> str:
 @click.option("--prefer", metavar="SOURCE", help="Settle every disagreement with this map's value (one of the SOURCEs).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: the report for reading; json: matches and disagreements, for tools.")
-@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@force_option
 @store_option
 def merge(sources: tuple[str, ...], output: str, prefer: str | None, fmt: str, force: bool, store: str | None) -> None:
     """Merge colleagues' maps of one account into one, listing every disagreement.
@@ -37,12 +36,11 @@ def merge(sources: tuple[str, ...], output: str, prefer: str | None, fmt: str, f
 
     if len(sources) < 2:
         raise click.UsageError("give at least two maps to merge")
-    if Path(output).exists() and not force:
-        raise click.UsageError(f"{output} already exists; choose another file or overwrite it with --force")
+    check_outputs([output], force)
     accounts = [load_source(source, store) for source in sources]
     with user_errors():
         result = merge_maps(accounts, list(sources), prefer=prefer)
-        save_account(result.account, output)
+        save_account(result.account, output, replace=force)
     account = result.account
     if fmt == "json":
         report = {"output": output, "account": {"id": account.id, "name": account.name}, **result.to_dict()}

@@ -28,12 +28,15 @@ from .errors import (
     AccountFileError,
     AccountNotFound,
     AssumptionError,
+    FileWriteError,
     InfluenceGraphError,
     MergeConflict,
+    OutputExists,
     Problem,
     StaleWriteError,
     StoreError,
 )
+from .dates import add_days
 from .loader import (
     atomic_write_bytes,
     atomic_write_text,

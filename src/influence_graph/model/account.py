@@ -12,9 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
+from .limits import MAX_ID_LENGTH, MAX_NUMBER
+
 FORMAT = "influence-graph/1"
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID_LENGTH)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
 
@@ -121,7 +123,8 @@ def closeness_value(strength: RelationshipStrength) -> float:
 
 class Item(BaseModel):
     # Typos must not be silently dropped, so every model forbids unknown keys.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+    # Numbers are finite whatever their spelling: a quoted "inf" would pass a float field otherwise.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class AccountInfo(Item):
@@ -265,7 +268,7 @@ class Touch(Item):
 
 class Opportunity(Item):
     name: NonEmpty
-    value: Annotated[float, Field(ge=0), Number] | None = None
+    value: Annotated[float, Field(ge=0, le=MAX_NUMBER), Number] | None = None
     currency: str | None = None
     close_date: dt.date | None = None
     stage: str | None = None
@@ -328,27 +331,33 @@ class Account(Item):
         ]
 
     def levels(self) -> dict[str, int]:
-        """Each person's level: as given, else one below their boss (1 at the top)."""
+        """Each person's level: as given, else one below their boss (1 at the top, 6 at most).
+
+        Walks up each reporting chain with a loop, not recursion, so a chain
+        thousands deep is fine; a boss who is no one, or a cycle (refused by
+        validation, but an account can be built in code), counts as the top.
+        """
         bosses = {p.id: p.reports_to for p in self.people}
         given = {p.id: p.level for p in self.people}
         levels: dict[str, int] = {}
-
-        def level_of(pid: str, seen: frozenset[str] = frozenset()) -> int:
-            if pid in levels:
-                return levels[pid]
-            if given.get(pid) is not None:
-                levels[pid] = given[pid]
-            else:
-                boss = bosses.get(pid)
-                if boss is None or boss not in bosses or boss in seen:
+        for start in bosses:
+            chain: list[str] = []  # people whose level waits for their boss's, lowest first
+            on_chain: set[str] = set()
+            pid = start
+            while pid not in levels:
+                if given.get(pid) is not None:
+                    levels[pid] = given[pid]  # type: ignore[assignment]
+                    break
+                boss = bosses[pid]
+                if boss is None or boss not in bosses or boss in on_chain or boss == pid:
                     levels[pid] = 1
-                else:
-                    levels[pid] = min(6, level_of(boss, seen | {pid}) + 1)
-            return levels[pid]
-
-        for p in self.people:
-            level_of(p.id)
-        return levels
+                    break
+                chain.append(pid)
+                on_chain.add(pid)
+                pid = boss
+            for pid in reversed(chain):
+                levels[pid] = min(6, levels[bosses[pid]] + 1)  # type: ignore[index]
+        return {p.id: levels[p.id] for p in self.people}
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file form (``from``/``to`` keys, ISO dates), defaults left out."""

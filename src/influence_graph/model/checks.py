@@ -1,19 +1,24 @@
 """Rules that look across items: duplicate ids, dangling references, self-loops,
 reporting and department cycles.
 
-They run on the raw parsed data (not on the pydantic model) so they still find
-problems in a file whose structure is broken elsewhere: every problem is
-reported in one go.
+They run on the parsed data after it was made plain (:mod:`.plain`: only
+mappings, lists, text, numbers, true/false and null are left), not on the
+pydantic model, so they still find problems in a file whose structure is broken
+elsewhere: every problem is reported in one go. Because the data is plain, a
+value these rules skip as not-an-id is one pydantic refuses too: no reference
+can reach the analysis unchecked.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..sanitize import terminal_text
 from .errors import Problem
+from .limits import MAX_ID_LENGTH
 
-LineOf = Callable[[tuple], "int | None"]
-PositionOf = Callable[[tuple], "str | None"]
+ProblemAt = Callable[[tuple, str], Problem]
+SHOWN_KEY = 60  # characters of a key shown in a location: enough to recognize it
 
 ID_SECTIONS = ("departments", "people", "team", "competitors")
 SECTION_NOUN = {
@@ -54,23 +59,36 @@ def _items(data: dict, section: str) -> Iterator[tuple[int, dict]]:
                 yield index, item
 
 
+def _shown_id(item: Any) -> str | None:
+    """An item's id as a label, if it has one fit to show (short, printable)."""
+    item_id = item.get("id") if isinstance(item, dict) else None
+    if isinstance(item_id, str) and item_id and len(item_id) <= MAX_ID_LENGTH and item_id.isprintable():
+        return item_id
+    return None
+
+
 def item_label(data: Any, loc: tuple) -> str:
-    """Readable location: ("people", 3, "stance") -> "people[zhao].stance" (by id where known)."""
+    """Readable location: ("people", 3, "stance") -> "people[zhao].stance" (by id where known).
+
+    >>> item_label({"people": [{"id": "zhao"}]}, ("people", 0, "stance"))
+    'people[zhao].stance'
+    >>> item_label({}, ("people", 0, "x\x1b[2J"))
+    'people[0].x\\\\x1b[2J'
+    """
     text = ""
     node = data
     for part in loc:
         if isinstance(part, int):
             label = str(part)
             if isinstance(node, list) and 0 <= part < len(node):
-                item = node[part]
-                if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
-                    label = item["id"]
-                node = item
+                node = node[part]
+                label = _shown_id(node) or label
             else:
                 node = None
             text += f"[{label}]"
         else:
-            text += f".{part}" if text else str(part)
+            key = terminal_text(str(part), limit=SHOWN_KEY)  # whatever the file holds: shown, never obeyed
+            text += f".{key}" if text else key
             node = node.get(part) if isinstance(node, dict) else None
     return text
 
@@ -79,13 +97,12 @@ def _ids(data: dict, section: str) -> set[str]:
     return {item["id"] for _, item in _items(data, section) if isinstance(item.get("id"), str)}
 
 
-def cross_item_problems(data: dict, name: str, line_of: LineOf, position_of: PositionOf = lambda loc: None) -> list[Problem]:
-    """Every cross-item problem in ``data``; ``line_of(path)`` gives a line or None,
-    ``position_of(path)`` a position in a table (see :class:`Problem`) or None."""
+def cross_item_problems(data: dict, problem_at: ProblemAt) -> list[Problem]:
+    """Every cross-item problem in plain ``data``; ``problem_at(path, message)`` locates each."""
     problems: list[Problem] = []
 
     def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(name, item_label(data, loc), message, line_of(loc), position_of(loc)))
+        problems.append(problem_at(loc, message))
 
     owner: dict[str, str] = {}
     for section in ID_SECTIONS:
@@ -115,10 +132,20 @@ def cross_item_problems(data: dict, name: str, line_of: LineOf, position_of: Pos
                     add(loc, f"refers to unknown {SECTION_NOUN[target]} {value!r}")
 
     opportunity = data.get("opportunity")
+    lists_of_people = [(("touches", index, "people"), item.get("people")) for index, item in _items(data, "touches")]
     if isinstance(opportunity, dict) and isinstance(opportunity.get("decision_unit"), list):
         for index, value in enumerate(opportunity["decision_unit"]):
             if isinstance(value, str) and value not in known["people"]:
                 add(("opportunity", "decision_unit", index), f"refers to unknown person {value!r}")
+        lists_of_people.append((("opportunity", "decision_unit"), opportunity["decision_unit"]))
+    for loc, values in lists_of_people:  # a person counted twice would weigh twice in the forecast
+        listed: set[str] = set()
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if not isinstance(value, str):
+                continue
+            if value in listed:
+                add(loc + (index,), f"person {value!r} is listed twice")
+            listed.add(value)
 
     for section, field_a, field_b, message in SELF_LOOPS:
         for index, item in _items(data, section):

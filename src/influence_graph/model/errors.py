@@ -10,11 +10,13 @@ class InfluenceGraphError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an account file, located as precisely as the parser knows.
+    """One thing wrong in an account file, located as precisely as the parser knows:
+    the item and field (``where``), and the line in a text file or, for a source
+    that is not YAML (a CSV file, a workbook), the ``position`` that holds the value
+    ("sheet People, row 5, column C (stance)"), printed in place of the line.
 
-    ``position`` is where a file that is not YAML holds the value ("sheet People,
-    row 5, column C (stance)"); when given it is printed in place of the line.
-
+    >>> print(Problem("acme.yaml", "people[zhao].stance", "unknown stance 'fan'", 7))
+    acme.yaml:7: people[zhao].stance: unknown stance 'fan'
     >>> print(Problem("contacts.csv", "people[li].title", "must not be empty", 7, "line 7, column 3 (Title)"))
     contacts.csv, line 7, column 3 (Title): people[li].title: must not be empty
     """
@@ -23,7 +25,7 @@ class Problem:
     where: str  # e.g. "people[zhao].stance" or "channels[3]"
     message: str
     line: int | None = None
-    position: str | None = None
+    position: str | None = None  # e.g. "sheet People, row 5, column C"; printed in place of the line
 
     def __str__(self) -> str:
         if self.position:
@@ -38,7 +40,7 @@ class AccountFileError(InfluenceGraphError):
     """An account file (or data) that breaks the format; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where, p.message))
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.position or "", p.where, p.message))
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -48,6 +50,19 @@ class AccountFileError(InfluenceGraphError):
         source = files.pop() if len(files) == 1 else "the account"
         head = f"{count} problem{'s' if count != 1 else ''} in {source}:"
         return "\n".join([head] + [f"  {p}" for p in self.problems])
+
+
+class FileWriteError(InfluenceGraphError):
+    """A file could not be written, or would have replaced something it must not
+    (a symbolic link, a device, a folder); nothing was changed."""
+
+    def __init__(self, path: str, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: cannot write ({reason})")
+
+
+class OutputExists(FileWriteError):
+    """The file exists and the caller did not allow replacing it (``--force``)."""
 
 
 class StoreError(InfluenceGraphError):

@@ -1,63 +1,47 @@
 """Reading and writing account files: YAML or JSON in, validated :class:`Account` out.
 
+Validation runs in one order, whatever the data came from (a YAML or JSON file,
+a CRM import, a notebook's dict), in :func:`parse_account`:
+
+1. **types and limits** (:mod:`.plain`, and the readers :mod:`.yaml_reader` and
+   :mod:`.json_reader` for what only the text shows: YAML tags, keys given
+   twice, numbers too long to read): anything but plain JSON-like data is
+   refused or converted, and every value is held to the limits of :mod:`.limits`;
+2. **fields** (pydantic, :mod:`.account`) on that plain data;
+3. **cross-item rules** (:mod:`.checks`: references, duplicate ids, cycles) on the
+   same plain data, so they read every value exactly as pydantic did.
+
 Every problem is collected and reported together, each with the file, the item
-(by id where it has one), the field and the line.
+(by id where it has one), the field and the line — or, for data from a
+spreadsheet, the position its reader gives (``positions``).
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
-import functools
-import reprlib
+import gc
 import json
 import math
 import os
-import re
-import tempfile
-from pathlib import Path
+import reprlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .._fs import atomic_write_bytes, atomic_write_text, write_text
 from .account import FORMAT, Account
 from .checks import cross_item_problems, item_label
-from .errors import AccountFileError, InfluenceGraphError, Problem
+from .errors import AccountFileError, Problem
+from .json_reader import JsonLines, JsonProblem, read_json
+from .plain import Path_, plain_data
+from .yaml_reader import read_yaml
 
-Path_ = tuple[str | int, ...]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "dump_account", "load_account", "parse_account",
+           "parse_account_text", "save_account"]
 
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: ~15x faster
-    """SafeLoader that keeps dates as text (so a bad date is our message, not a
-    traceback) and reads only true/false as booleans (so a person with id `no` or
-    `on` stays a string), as YAML 1.2 does."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolve(kind: type, value: str | None, implicit: bool | tuple[bool, bool]) -> str:
-    return yaml.resolver.Resolver.resolve(_Loader, kind, value, implicit)  # type: ignore[arg-type]
-
-
-# Resolving a plain scalar's type runs regexes in Python and was most of the load
-# time of a big account; the same keys and words recur, so remember the answers.
-# (Sound because _Loader has no path resolvers: resolve reads only the class's tables.)
-_Loader.resolve = lambda self, kind, value, implicit: _resolve(  # type: ignore[method-assign]
-    kind, value, implicit if isinstance(implicit, bool) else tuple(implicit)  # a bool for collections
-)
-_NOT_TEXT_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
 # What a value is shown as in a message: short, whatever the file holds.
 _SHOWN = reprlib.Repr()
 _SHOWN.maxstring = _SHOWN.maxother = 60
@@ -82,53 +66,18 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_text)
 
 
-def _walk(node: yaml.Node) -> Iterator[tuple[Path_, yaml.Node, yaml.Node | None]]:
-    """Each ``(path, value node, key node)`` of the document, in document order; a
-    node reached again through a YAML alias is skipped (aliases can nest exponentially)."""
-    seen: set[int] = set()
-    stack: list[tuple[Path_, yaml.Node, yaml.Node | None]] = [((), node, None)]
-    while stack:
-        path, current, key_node = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield path, current, key_node
-        if isinstance(current, yaml.MappingNode):
-            children = [(path + (k.value,), v, k) for k, v in current.value if isinstance(k, yaml.ScalarNode)]
-        elif isinstance(current, yaml.SequenceNode):
-            children = [(path + (i,), item, None) for i, item in enumerate(current.value)]
-        else:
-            continue
-        stack.extend(reversed(children))
-
-
-class _Layout:
-    """What the document tree tells beyond the data, in one walk: each path's line
-    (a mapping value's is its key's line); the text typed for each value YAML read
-    as a number or true/false (``12:30`` is 750 in YAML 1.1, a phone ``0123`` is
-    octal 83), so a message can quote it; and keys given twice in one mapping
-    (the parsers silently keep only the last)."""
-
-    def __init__(self, node: yaml.Node | None, name: str, data: Any):
-        self.lines: dict[Path_, int] = {}
-        self.texts: dict[Path_, str] = {}
-        self.duplicates: list[Problem] = []
-        for path, current, key_node in _walk(node) if node is not None else ():
-            self.lines.setdefault(path, (key_node or current).start_mark.line + 1)
-            if isinstance(current, yaml.ScalarNode) and current.tag in _NOT_TEXT_TAGS:
-                self.texts[path] = current.value
-            elif isinstance(current, yaml.MappingNode):
-                self._check_keys(current, path, name, data)
-
-    def _check_keys(self, mapping: yaml.MappingNode, path: Path_, name: str, data: Any) -> None:
-        seen: set[str] = set()
-        for key_node, _ in mapping.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is not None and key in seen:
-                self.duplicates.append(Problem(name, item_label(data, path + (key,)),
-                                               f"key {key!r} is given twice; only one is allowed",
-                                               key_node.start_mark.line + 1))
-            seen.add(key)
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reading builds hundreds of thousands of
+    objects and none is garbage, yet each batch of them starts a collection that
+    walks all the others (it more than doubled the load time of a big account)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _yaml_problem(name: str, exc: yaml.YAMLError, text: str) -> Problem:
@@ -164,41 +113,31 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _compose(text: str, construct: bool = True) -> tuple[yaml.Node | None, Any]:
-    """The document's node tree (for lines) and, if ``construct``, its data: parsed once."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if construct and node is not None else None)
-    finally:
-        loader.dispose()
+class _Text:
+    """What a file's text gives validation: the data, each path's line, the text typed
+    for values YAML read as numbers, the problems only the text shows, and — if the
+    reader made the data plain itself (the YAML reader does, in its one pass) — the
+    paths of the values it refused; None if the data is still to be made plain."""
+
+    def __init__(self, data: Any, lines: Mapping[Path_, int], texts: dict[Path_, str] | None = None,
+                 problems: list[tuple[Path_, str, int]] | None = None, refused: set[Path_] | None = None):
+        self.data, self.lines, self.texts, self.problems = data, lines, texts or {}, problems or []
+        self.refused = refused  # None: not made plain yet
 
 
-def _parse_text(text: str, name: str, as_json: bool) -> tuple[Any, _Layout]:
+def _parse_text(text: str, name: str, as_json: bool) -> _Text:
     if not text.strip():
-        return None, _Layout(None, name, None)  # parse_account reports the empty file, whatever its format
+        return _Text(None, {})  # parse_account reports the empty file, whatever its format
     if as_json:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AccountFileError([Problem(name, "", f"not valid JSON (column {exc.colno}): {exc.msg}", exc.lineno)]) from None
-        except ValueError as exc:  # a number too long to convert
-            raise AccountFileError([Problem(name, "", f"not valid JSON: {exc}".split(";")[0])]) from None
-        try:  # valid JSON is (nearly always) valid YAML: its node tree locates items by line
-            node = _compose(text, construct=False)[0]
-        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
-            node = None
-    else:
-        try:
-            node, data = _compose(text)
-        except yaml.YAMLError as exc:
-            raise AccountFileError([_yaml_problem(name, exc, text)]) from None
-        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-            # A value PyYAML's constructor cannot convert (`!!int abc`, a 5,000-digit
-            # number) fails with a plain Python error, not a YAMLError.
-            detail = str(exc).split(";")[0]
-            raise AccountFileError([Problem(name, "", f"not valid YAML: a value cannot be read ({detail})")]) from None
-    return data, _Layout(node, name, data)
+            return _Text(read_json(text), JsonLines(text))
+        except JsonProblem as exc:
+            raise AccountFileError([Problem(name, "", exc.message, exc.line)]) from None
+    try:
+        document = read_yaml(text)
+    except yaml.YAMLError as exc:
+        raise AccountFileError([_yaml_problem(name, exc, text)]) from None
+    return _Text(document.data, document.lines, document.texts, document.problems, document.refused)
 
 
 # Pydantic's bound checks, said as the allowed range: "1.5 is out of range (must be at most 1)".
@@ -265,12 +204,18 @@ def _pydantic_message(error: dict[str, Any], typed: str | None = None) -> str:
         what = "true/false" if isinstance(value, bool) else "a number"
         typed = typed or str(value).lower()
         return f"{typed} is read as {what} here but must be text; quote it: \"{typed}\""
+    if kind == "string_type" and isinstance(value, (list, dict)):
+        return f"expected text, not {_shown(value)}"
     if kind == "list_type" and value is None:
         return "is empty; list the items, or write [] (or leave the key out) for none"
     if kind == "model_type":
         return f"expected a mapping of keys and values, not {_shown(value)}"
     if kind == "literal_error" and error["loc"] == ("format",):
         return f"unsupported format {_shown(value)}; expected {FORMAT!r}"
+    if kind == "finite_number":
+        return f"{_shown(value)} is not a number (numbers must be finite)"
+    if kind == "string_too_long":  # only ids have a maximum: they name files
+        return f"an id of {len(value):,} characters is too long (at most {ctx['max_length']})"
     if kind == "string_pattern_mismatch":
         return f"{_shown(value)} is not a valid id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
@@ -301,41 +246,66 @@ def _wrong_branch(error: dict[str, Any]) -> bool:
     )
 
 
-def _structure_problems(
-    exc: ValidationError, data: Any, name: str, lines: dict[Path_, int], texts: dict[Path_, str],
-    positions: Mapping[Path_, str],
-) -> list[Problem]:
-    problems: dict[tuple[str, str], Problem] = {}
+class _Places:
+    """Where a path in the data is, for a message: the item label, the line, and the
+    source's own position (a spreadsheet cell) where a reader gave one."""
+
+    def __init__(self, name: str, data: Any, lines: Mapping[Path_, int] | None,
+                 positions: Mapping[Path_, str] | None):
+        self.name, self.data = name, data
+        # `is None`, not `or`: asking a lazy line map whether it is empty would work it out.
+        self.lines: Mapping[Path_, int] = lines if lines is not None else {}
+        self.positions: Mapping[Path_, str] = positions if positions is not None else {}
+
+    def problem(self, loc: Path_, message: str, line: int | None = None) -> Problem:
+        return Problem(self.name, item_label(self.data, loc), message,
+                       line or _nearest(self.lines, loc), _nearest(self.positions, loc))
+
+
+def _nearest(places: Mapping[Path_, Any], loc: Path_) -> Any:
+    """The place of ``loc``, else of the nearest item or section holding it."""
+    for cut in range(len(loc), -1, -1):
+        place = places.get(loc[:cut])
+        if place is not None:
+            return place
+    return None
+
+
+def _under(loc: Path_, refused: set[Path_]) -> bool:
+    return any(loc[:cut] in refused for cut in range(len(loc) + 1))
+
+
+def _structure_problems(exc: ValidationError, places: _Places, texts: dict[Path_, str],
+                        refused: set[Path_]) -> list[Problem]:
+    problems: dict[str, Problem] = {}
     for error in exc.errors():
         if _wrong_branch(error):
             continue
         loc = _clean_loc(error["loc"])
+        if refused and _under(loc, refused):
+            continue  # reported already, as what it is (a YAML tag, a value too long …)
         # Several union branches fail for one field; keep the first message per field.
-        where = item_label(data, loc)
-        line = _nearest_line(lines, loc)
-        problems.setdefault((where, ""), Problem(name, where, _pydantic_message(error, texts.get(loc)), line,
-                                                 _nearest_line(positions, loc)))
+        problem = places.problem(loc, _pydantic_message(error, texts.get(loc)))
+        problems.setdefault(problem.where, problem)
     return list(problems.values())
 
 
-def _nearest_line(lines: Mapping[Path_, Any], loc: Path_) -> Any:
-    """What ``lines`` gives for ``loc`` or, failing that, for the nearest item that holds it."""
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
-
-
 def parse_account(
-    data: Any, name: str = "<account>", lines: dict[Path_, int] | None = None, texts: dict[Path_, str] | None = None,
+    data: Any,
+    name: str = "<account>",
+    lines: Mapping[Path_, int] | None = None,
+    texts: dict[Path_, str] | None = None,
     positions: Mapping[Path_, str] | None = None,
 ) -> Account:
-    """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook) into an :class:`Account`.
+    """Validate plain data (parsed YAML/JSON, or read from a CSV file or a workbook)
+    into an :class:`Account`: types and limits, then fields, then the rules across
+    items (the module's docstring says why in that order).
 
-    Raises :class:`AccountFileError` listing every problem, located by item and field
-    (and by line, from ``lines``: path -> line; ``texts`` gives the text typed for
-    values YAML read as numbers; ``positions`` gives, for data read from a table,
-    where a value sits: path -> "sheet People, row 5, column C (stance)").
+    Raises :class:`AccountFileError` listing every problem, located by item and
+    field, and by line (``lines``: path -> line) or by the source's own position
+    (``positions``: path -> text such as "sheet People, row 5, column C"), the
+    nearest given for the path or an item holding it. ``texts`` gives the text
+    typed for values YAML read as numbers.
 
     >>> parse_account({"account": {"id": "acme", "name": "Acme"}}).name
     'Acme'
@@ -346,23 +316,37 @@ def parse_account(
     influence_graph.model.errors.AccountFileError: 1 problem in acme.csv:
       acme.csv, line 2, column 1 (Account Name): account.name: must not be empty
     """
-    lines = lines or {}
-    positions = positions or {}
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise AccountFileError([Problem(name, "", f"expected a mapping with 'format', 'account', 'people', …; the file is {kind}", 1)])
-    problems: list[Problem] = []
-    account = None
-    try:
-        account = Account.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(_structure_problems(exc, data, name, lines, texts or {}, positions))
-    problems.extend(cross_item_problems(data, name, lambda loc: _nearest_line(lines, loc),
-                                        lambda loc: _nearest_line(positions, loc)))
-    if problems:
-        raise AccountFileError(problems)
-    assert account is not None
-    return account
+    return _validated(data, name, lines, texts, positions)
+
+
+def _validated(data: Any, name: str, lines: Mapping[Path_, int] | None, texts: dict[Path_, str] | None,
+               positions: Mapping[Path_, str] | None, read: _Text | None = None) -> Account:
+    """:func:`parse_account`'s three steps; ``read``: what a file reader found already."""
+    read_problems = read.problems if read is not None else []
+    with _gc_paused():
+        if read is not None and read.refused is not None:  # held to the same rules while it was read
+            plain_problems: list[tuple[Path_, str]] = []
+            refused = read.refused
+        else:
+            data, plain_problems, refused = plain_data(data)
+        places = _Places(name, data, lines, positions)
+        problems = [places.problem(loc, message, line) for loc, message, line in read_problems]
+        problems += [places.problem(loc, message) for loc, message in plain_problems]
+        if not isinstance(data, dict):
+            if not problems:
+                kind = "empty" if data is None else f"a {type(data).__name__}"
+                problems.append(Problem(name, "", f"expected a mapping with 'format', 'account', 'people', …; the file is {kind}", 1))
+            raise AccountFileError(problems)
+        account = None
+        try:
+            account = Account.model_validate(data)
+        except ValidationError as exc:
+            problems += _structure_problems(exc, places, texts or {}, refused)
+        problems += cross_item_problems(data, places.problem)
+        if problems:
+            raise AccountFileError(problems)
+        assert account is not None
+        return account
 
 
 def load_account(path: str | os.PathLike[str]) -> Account:
@@ -379,19 +363,12 @@ def parse_account_text(text: str, name: str, fmt: str | None = None) -> Account:
     'acme'
     """
     as_json = fmt == "json" if fmt else name.lower().endswith(".json")
-    try:
-        data, layout = _parse_text(text, name, as_json)
+    with _gc_paused():
         try:
-            account = parse_account(data, name, layout.lines, layout.texts)
-        except AccountFileError as exc:  # report keys given twice along with everything else
-            raise AccountFileError(layout.duplicates + exc.problems) from None
-        if layout.duplicates:
-            raise AccountFileError(layout.duplicates)
-        return account
-    except RecursionError:
-        raise AccountFileError(
-            [Problem(name, "", "nested too deeply to read (or a YAML alias refers to itself)")]
-        ) from None
+            read = _parse_text(text, name, as_json)
+            return _validated(read.data, name, read.lines, read.texts, None, read)
+        except RecursionError:  # not expected (the readers keep their own stacks): a message, never a traceback
+            raise AccountFileError([Problem(name, "", "nested too deeply to read")]) from None
 
 
 def dump_account(account: Account, fmt: str = "yaml") -> str:
@@ -408,45 +385,8 @@ def dump_account(account: Account, fmt: str = "yaml") -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=math.inf)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8, whole or not at all (temp file in the same folder + rename)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], content: bytes) -> None:
-    """Write ``content`` to ``path`` whole or not at all (temp file in the same folder + rename)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except (FileExistsError, NotADirectoryError):
-        raise InfluenceGraphError(f"{path}: cannot write (a part of the folder path is a file)") from None
-    except OSError as exc:
-        raise InfluenceGraphError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates owner-only files; a shared plan or account should get the
-        # permissions any other new file would (0666 less the umask).
-        os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InfluenceGraphError(f"{path}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def save_account(account: Account, path: str | os.PathLike[str]) -> None:
-    """Write the account to ``path`` atomically, as JSON if the name ends in .json, else YAML."""
+def save_account(account: Account, path: str | os.PathLike[str], replace: bool = True) -> None:
+    """Write the account to ``path`` atomically, as JSON if the name ends in .json, else YAML;
+    ``replace=False`` refuses to replace an existing file (see :mod:`influence_graph._fs`)."""
     fmt = "json" if str(path).lower().endswith(".json") else "yaml"
-    atomic_write_text(path, dump_account(account, fmt))
+    write_text(path, dump_account(account, fmt), replace)

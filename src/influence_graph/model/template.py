@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .errors import InfluenceGraphError
+from .limits import MAX_ID_LENGTH
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -75,9 +76,11 @@ opportunity:
 
 def account_template(account_id: str, file_name: str = "") -> str:
     """A commented, valid starter account file for ``account_id``."""
-    if not _SLUG.match(account_id):
+    if not _SLUG.match(account_id) or len(account_id) > MAX_ID_LENGTH:
+        shown = account_id if len(account_id) <= 60 else account_id[:59] + "…"
         raise InfluenceGraphError(
-            f"{account_id!r} is not a valid account id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+            f"{shown!r} is not a valid account id (lowercase letters, digits, '-' and '_', starting with a letter "
+            f"or digit; at most {MAX_ID_LENGTH} characters)"
         )
     name = " ".join(part.capitalize() for part in re.split(r"[-_]+", account_id))
     return TEMPLATE.format(account_id=account_id, name=name, file=file_name or f"{account_id}.yaml")

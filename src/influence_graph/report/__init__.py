@@ -1,4 +1,4 @@
-"""The account plan for the bid review (``ig report``): HTML or Markdown."""
-from .plan import action_rows, plan_sections, render_plan
+"""The account plan for the bid review (``ig report``): HTML or Markdown; the briefing is ``report.summary``."""
+from .plan import action_rows, build_plan, render_plan
 
-__all__ = ["action_rows", "plan_sections", "render_plan"]
+__all__ = ["action_rows", "build_plan", "render_plan"]

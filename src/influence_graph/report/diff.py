@@ -66,8 +66,8 @@ def diff(old: Account, new: Account, old_label: str = "old", new_label: str = "n
     >>> [c.message for c in d.map]
     ['Ann: stance unknown → supporter.']
     >>> for change in d.analysis: print(change["message"])
-    Forecast support rises from +0.00 to +0.50 (+0.50).
-    Ann settles at +0.50 instead of +0.00.
+    Forecast support rises from 0.00 to +0.50 (+0.50).
+    Ann settles at +0.50 instead of 0.00.
     Ann is now a coach candidate.
     Risk gone: No one in the decision unit is favourable to us yet.
     Risk gone: We do not know where Ann stands.

@@ -1,509 +1,659 @@
-"""The account plan for the bid review: what the analysis says, and who does what by when.
+"""The account plan for the bid review (``ig report``), as HTML or Markdown.
 
-:func:`plan_sections` turns an account and its analysis (the JSON of
-``ig analyze --format json``) into sections of plain text: paragraphs, bullet
-lists and tables. :func:`render_plan` renders them as one self-contained,
-printable HTML page (with the influence map embedded) or as Markdown; each
-renderer escapes every string it is given, so user text is always text.
-:func:`action_rows` is the analysis' action list as the plan shows it.
+:func:`build_plan` turns the typed analysis into a :class:`Plan`: page 1 (the
+executive summary with its two pictures), the map, then the sections, each with
+the few rows that matter and an appendix for the rest. The HTML is rendered from
+Jinja2 templates with autoescape (``report/templates/``, with its CSS), the
+Markdown by :func:`render_markdown`; every user string is escaped by either.
+
+Sections are data: :data:`SECTION_BUILDERS` lists the functions that make them, in
+the plan's order; a new section is one more function there.
 """
 from __future__ import annotations
 
-import datetime as dt
-import html
+import functools
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
-from .text import md_text, stance_text
-from ..analysis.result import as_analysis
-from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError, Role
+import jinja2
+from markupsafe import Markup, escape
 
-# A relationship of at least zipper strength covers a person (DESIGN §4).
+from ..analysis import wording as say
+from ..analysis.result import Analysis, AnalysisResult, as_analysis
+from ..model import CLOSENESS_VALUES, Account, InfluenceGraphError
+from .pictures import closeness_fill, coverage_heatmap, power_stance_grid
+from .summary import ACT_FIRST, ALWAYS_SHOWN_RISKS
+from .text import biggest_uncovered, md_text, name_pattern, way_in
+
 COVERED = CLOSENESS_VALUES["zipper"]
-POWER_ROWS = 15
-LIST_ROWS = 10
-FACTION_NAMES = 12
-
-CATEGORY_TEXT = {
-    "hidden_power": "hidden power",
-    "figurehead": "figurehead",
-    "aligned": "power matches title",
-    "peripheral": "peripheral",
-}
+TOP_RISKS = 4  # on page 1 (more when more kinds the deal can be lost on are present)
+SECTION_ROWS = {"actions": 12, "power": 6, "coaches": 2, "risks": 5, "moves": 3}
 
 
-# --- the plan as plain text blocks -------------------------------------------------
+# --- the plan as data -----------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    classes: list[str] = field(default_factory=list)  # per column: "nowrap", "num", "wide", "narrow"
+    kind: str = "table"
 
 
 @dataclass
 class Para:
     text: str
-
-
-@dataclass
-class Heading:
-    text: str
+    kind: str = "para"
 
 
 @dataclass
 class Bullets:
     items: list[str]
+    compact: bool = False  # a plain list, one line each where it fits
+    kind: str = "bullets"
 
 
 @dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
+class Heading:
+    text: str
+    kind: str = "heading"
+
+
+Block = Table | Para | Bullets | Heading
 
 
 @dataclass
 class Section:
     key: str
     title: str
-    blocks: list[Para | Heading | Bullets | Table] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # none: the section is only in the appendix
+    appendix: list[Block] = field(default_factory=list)  # the rest of its lists, at the end of the plan
 
 
-# --- reading the account and the analysis ---------------------------------------------
+@dataclass
+class Tile:
+    label: str
+    value: str
+    note: str
+    tone: str = ""  # "good", "bad", "open" or "" (the CSS colours them)
+
+
+@dataclass
+class Summary:
+    """Page 1: the deal, the top actions, the biggest risks and the two pictures."""
+
+    subtitle: str
+    tiles: list[Tile]
+    actions: Table
+    more_actions: int
+    risks: list[tuple[str, str]]
+    more_risks: int
+    grid: Markup
+    heatmap: Markup
+
+
+@dataclass
+class Plan:
+    title: str
+    account: str
+    as_of: str
+    summary: Summary
+    map_svg: Markup | None
+    sections: list[Section]
+    names: list[str]  # every name in the plan, kept whole across lines
+
+    @property
+    def appendix(self) -> list[Section]:
+        return [s for s in self.sections if s.appendix]
+
+
+# --- reading the analysis -----------------------------------------------------------------------
 
 
 class _Facts:
-    """The account and its analysis JSON, with the look-ups every section needs."""
+    """The typed analysis, with the look-ups every section needs."""
 
-    def __init__(self, account: Account, result: Any):
+    def __init__(self, account: Account, analysis: Analysis):
         self.account = account
-        self.data: dict[str, Any] = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-        self.today = dt.date.fromisoformat(self.data["as_of"]) if self.data.get("as_of") else dt.date.today()
-        opportunity = account.opportunity
-        self.close = opportunity.close_date if opportunity else None
-        self.rows = {row["id"]: row for row in self.data.get("people", [])}
-        self.rank = {pid: i + 1 for i, pid in enumerate(self.data.get("power_ranking", []))}
-        self.dmu: list[str] = self.data.get("decision_unit", account.decision_unit)
-        self.names = {m.id: m.name for m in [*account.team, *account.competitors, *account.people]}
-        self.titles = {p.id: p.title for p in account.people}
-        self.roles = {p.id: [r.value for r in p.roles] for p in account.people}
-        # The analysis picks each person's closest member once; the plan reads it.
-        self.closest = {
-            pid: (row["closest_member"]["id"], row["closest_member"]["strength"])
-            for pid, row in self.rows.items() if row["closest_member"]
-        }
+        self.a = analysis
+        self.follow = {f.id: f for f in analysis.follow_ups}
+        people = {p.id for p in analysis.people}
+        self.dmu = [pid for pid in analysis.decision_unit if pid in people]
+        self.departments = {d.id: d.name for d in analysis.departments}
+        self.uncovered = {u.id: u for u in analysis.uncovered_decision_makers}
 
-    def name(self, pid: str | None) -> str:
-        return self.names.get(pid, pid) if pid else "(unassigned)"
+    def day(self, date) -> str:
+        return say.day(date, self.a.as_of)
+
+    def name(self, any_id: str | None) -> str:
+        return self.a.name_of(any_id) if any_id else "no one yet"
+
+    def power(self, pid: str) -> str:
+        person = self.a.person(pid)
+        return say.power(person.influence, person.power_rank, len(self.a.people))
 
     def why_key(self, pid: str) -> str:
-        """Why this person matters, in a seller's words."""
-        if pid in self.dmu:
-            return "in the decision unit"
-        if pid in self.rank:
-            return f"#{self.rank[pid]} by real power"
-        return "a key person"
+        """Why someone outside the decision unit is a key person, in the analysis' words."""
+        entry = self.uncovered.get(pid)
+        return entry.reasons[0] if entry and entry.reasons else "a key person"
 
 
-def _closeness_text(value: float) -> str:
-    if value >= 1 - 1e-9:
-        label = "velcro"
-    elif value >= COVERED - 1e-9:
-        label = "zipper"
-    else:
-        label = "clip"
-    return f"{label} ({value:.2f})"
+SLACK = 2  # a rest this short stays in its section: an appendix entry for it would take more room
 
 
-def _number(value: Any, digits: int = 3) -> str:
-    return f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value)
+def _split(rows: list, limit: int) -> tuple[list, list]:
+    """The rows a section shows and the rest, for the appendix.
+
+    >>> _split(list(range(7)), 5), _split(list(range(8)), 5)
+    (([0, 1, 2, 3, 4, 5, 6], []), ([0, 1, 2, 3, 4], [5, 6, 7]))
+    """
+    if len(rows) <= limit + SLACK:
+        return list(rows), []
+    return rows[:limit], rows[limit:]
 
 
-def _names(facts: _Facts, ids: list[str], limit: int | None = None, more: bool = True) -> str:
-    shown = [facts.name(pid) for pid in ids[:limit]]
-    rest = len(ids) - len(shown)
-    return ", ".join(shown) + (f" and {rest} more" if rest > 0 and more else "")
+def _why_in_brief(f: _Facts, action) -> str:
+    """Why an action matters, in a few words per kind of step; each is spelled out in
+    its own section (coverage, follow-ups, risks, coaches, the forecast)."""
+    a, pid = f.a, action.person
+    person = a.person(pid)
+    parts = []
+    for kind in action.kinds:
+        if kind == "introduction":
+            parts.append("decision unit, nobody of ours close" if person.in_dmu else
+                         f"{say.ordinal(person.power_rank)} by power, nobody of ours close")
+        elif kind == "follow_up" and pid in f.follow:
+            follow = f.follow[pid]
+            parts.append("never met" if follow.status == "never" else
+                         f"follow-up {follow.status} ({follow.days_since} days since the last touch)")
+        elif kind == "risk":
+            kinds = list(dict.fromkeys(say.risk(r.kind) for r in a.risks if pid in r.ids))
+            parts.append("risk: " + say.join(kinds) if kinds else "a risk")
+        elif kind == "coach":
+            parts.append("best coach candidate to test")
+        elif kind == "win_over":
+            gain = next((m.gain for m in a.forecast.next_best_moves if m.id == pid), None)
+            if gain:
+                parts.append(f"{say.signed(gain)} support if won over")
+    return " · ".join(parts)
 
 
-def _path_text(facts: _Facts, path: list[str]) -> str:
-    return " → ".join(facts.name(pid) for pid in path)
-
-
-def _reasons(reasons: Any) -> str:
-    if isinstance(reasons, str):
-        return reasons
-    return "; ".join(str(r) for r in reasons or [])
-
-
-# --- the action list -------------------------------------------------------------------
-
-
-def action_rows(result: Any) -> list[dict]:
-    """The analysis' one action list (``result.actions``), with names, as the plan shows it."""
-    analysis = as_analysis(result)
-    return [
-        {
-            "member": a.owner,
-            "member_name": analysis.name_of(a.owner) if a.owner else "(unassigned)",
-            "person": a.person,
-            "person_name": analysis.name_of(a.person),
-            "action": a.what,
-            "by": a.by.isoformat(),
-            "why": "; ".join(a.why),
-        }
-        for a in analysis.actions
-    ]
-
-
-# --- the sections ------------------------------------------------------------------------
-
-
-def _summary(facts: _Facts, actions: list[dict]) -> Section:
-    account, data = facts.account, facts.data
-    lines = [f"{account.name}" + (f" ({account.account.industry})" if account.account.industry else "") + f", as of {facts.today.isoformat()}."]
-    opportunity = account.opportunity
-    if opportunity:
-        text = f"Opportunity: {opportunity.name}"
-        if opportunity.value is not None:
-            text += f", {opportunity.value:,.0f} {opportunity.currency or ''}".rstrip()
-        if opportunity.stage:
-            text += f", stage {opportunity.stage}"
-        if facts.close:
-            text += f", closing {facts.close.isoformat()} ({(facts.close - facts.today).days} days away)"
-        lines.append(text + ".")
-    covered = [pid for pid in facts.dmu if facts.closest.get(pid, ("", 0))[1] >= COVERED - 1e-9]
-    depth = data.get("relationship_depth") or {}
-    follow = [f for f in data.get("follow_ups", []) if f.get("status") in ("never", "overdue", "due")]
-    rows = [
-        ["Decision unit", f"{len(facts.dmu)} people; {len(covered)} covered at zipper or closer" + (f": {_names(facts, covered)}" if covered else "")],
-        ["Relationship depth", f"{depth.get('tier', 'unknown')}: {_reasons(depth.get('reasons'))}".rstrip(": ")],
-        ["Real power (top 3)", _names(facts, data.get("power_ranking", []), 3, more=False)],
-        ["Hidden power holders", _names(facts, [h["id"] for h in data.get("hidden_power", [])], 5) or "none"],
-        ["Coach candidates", _names(facts, [c["id"] for c in data.get("coach_candidates", [])], 3) or "none"],
-        # DESIGN §4 counts top power holders outside the decision unit here too.
-        ["Uncovered key people", _names(facts, [u["id"] for u in data.get("uncovered_decision_makers", [])], 5) or "none"],
-        ["Follow-ups due or overdue", str(len(follow))],
-        ["Risks", str(len(data.get("risks", [])))],
-    ]
-    if data.get("forecast"):
-        rows.append(["Forecast support", f"{stance_text(data['forecast'].get('support'))} (−1 against us … +1 for us)"])
-    rows.append(["Actions", f"{len(actions)} (see the action list)"])
-    return Section("summary", "Summary", [*(Para(line) for line in lines), Table(["", ""], rows)])
-
-
-def _decision_unit(facts: _Facts) -> Section:
-    settled = (facts.data.get("forecast") or {}).get("members", {})
-    status = {f["id"]: f.get("status", "") for f in facts.data.get("follow_ups", [])}
-    headers = ["Person", "Title", "Roles", "Stance", "Power rank", "Closest on our team", "Coverage", "Follow-up"]
-    if settled:
-        headers.append("Settled opinion")
+def _action_table(f: _Facts, actions: Sequence, start: int = 1, why: bool = True) -> Table:
+    """The action list as a table: number, date, owner, what, and why in brief."""
+    columns = ["#", "By", "Owner", "What"] + (["Why"] if why else [])
     rows = []
-    for pid in facts.dmu:
-        closest = facts.closest.get(pid)
-        strength = closest[1] if closest else 0.0
-        row = [
-            facts.name(pid),
-            facts.titles.get(pid) or "",
-            ", ".join(facts.roles.get(pid, [])),
-            stance_text(facts.rows.get(pid, {}).get("stance", "unknown")),
-            str(facts.rank.get(pid, "")),
-            f"{facts.name(closest[0])}, {_closeness_text(strength)}" if closest else "nobody",
-            "covered" if strength >= COVERED - 1e-9 else ("thin" if closest else "uncovered"),
-            status.get(pid, ""),
-        ]
-        if settled:
-            row.append(stance_text(settled[pid]) if pid in settled else "")
+    for i, action in enumerate(actions, start):
+        row = [str(i), f.day(action.by), f.name(action.owner), action.what]
+        if why:
+            row.append(_why_in_brief(f, action))
         rows.append(row)
-    blocks: list = [Table(headers, rows)]
-    coverage = (facts.data.get("relationship_depth") or {}).get("coverage") or {}
-    if coverage:
-        matrix = [
-            [facts.name(member)] + [_closeness_text(strengths[d]) if strengths.get(d) else "–" for d in facts.dmu]
-            for member, strengths in coverage.items()
-        ]
-        blocks += [Heading("Coverage: our team × the decision unit"), Table(["Our team"] + [facts.name(d) for d in facts.dmu], matrix)]
-    channels = facts.data.get("influence_channels") or {}
-    listens = []
-    for dm in facts.dmu:
-        sources = channels.get(dm) or []
-        if sources:
-            parts = [
-                f"{facts.name(s['id'])} ({s.get('strength', 0):.2f}, {'we can reach them' if s.get('reachable') else 'out of our reach'})"
-                for s in sources[:3]
-            ]
-            listens.append(f"{facts.name(dm)} listens most to " + "; ".join(parts))
-    if listens:
-        blocks += [Heading("Who each decision maker listens to"), Bullets(listens)]
-    return Section("decision-unit", "Decision unit and coverage", blocks)
+    classes = ["num", "nowrap", "nowrap", "what"] + (["why small"] if why else [])
+    return Table(columns, rows, classes)
 
 
-def _power(facts: _Facts) -> Section:
-    ranking = facts.data.get("power_ranking", [])
-    rows = []
-    for pid in ranking[:POWER_ROWS]:
-        row = facts.rows.get(pid, {})
-        rows.append([
-            str(facts.rank[pid]), facts.name(pid), facts.titles.get(pid) or "", str(row.get("level", "")),
-            _number(row.get("influence", "")), _number(row.get("formal", "")), _number(row.get("brokerage", "")),
-            CATEGORY_TEXT.get(row.get("category", ""), row.get("category", "")),
-        ])
-    blocks: list = [
-        Para("Real power is who is listened to by whom, through informal channels and formal lines; "
-             "formal position comes from the title and reporting lines alone."),
-        Table(["Rank", "Person", "Title", "Level", "Influence", "Formal", "Brokerage", "Category"], rows),
-    ]
-    if len(ranking) > POWER_ROWS:
-        blocks.append(Para(f"… and {len(ranking) - POWER_ROWS} more people (the full list: ig analyze)."))
-    for key, title in (("hidden_power", "Hidden power holders: more say than their title"),
-                       ("figureheads", "Figureheads: more title than say")):
-        entries = facts.data.get(key, [])
-        # The reasons already give the title.
-        blocks += [Heading(title), Bullets([f"{facts.name(e['id'])}: {_reasons(e.get('reasons'))}" for e in entries] or ["None."])]
-    return Section("power", "Power versus title", blocks)
+# --- page 1 ---------------------------------------------------------------------------------
 
 
-def _coaches(facts: _Facts) -> Section:
-    rows = []
-    for i, entry in enumerate(facts.data.get("coach_candidates", [])[:LIST_ROWS], 1):
-        pid = entry["id"]
-        confirmed = entry.get("confirmed") or Role.coach.value in facts.roles.get(pid, [])
-        rows.append([
-            str(i), facts.name(pid) + (" (confirmed coach)" if confirmed else ""), facts.titles.get(pid) or "",
-            stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), _number(entry.get("score", "")),
-            _reasons(entry.get("reasons")),
-        ])
-    if not rows:
-        return Section("coaches", "Coach candidates", [Para("No coach candidate yet: nobody favourable with a relationship to our team.")])
-    return Section("coaches", "Coach candidates", [Table(["#", "Person", "Title", "Stance", "Score", "Why"], rows)])
+def _subtitle(f: _Facts) -> str:
+    a = f.a
+    parts = [f.account.account.industry] if f.account.account.industry else []
+    if a.opportunity:
+        o = a.opportunity
+        parts.append(o.name)
+        if o.value is not None:
+            parts.append(say.money(o.value, o.currency))
+        if o.stage:
+            parts.append(f"stage {say.words(o.stage)}")
+        if o.close_date and o.days_to_close is not None:
+            verb = "closes" if o.days_to_close >= 0 else "was to close"
+            parts.append(f"{verb} {f.day(o.close_date)} ({say.days(o.days_to_close)})")
+    parts.append(f"as of {say.day(a.as_of)}")
+    return " · ".join(parts)
 
 
-def _uncovered(facts: _Facts) -> Section:
-    rows = []
-    for entry in facts.data.get("uncovered_decision_makers", []):
-        pid, path = entry["id"], entry.get("path") or []
-        rows.append([
-            facts.name(pid), facts.titles.get(pid) or "", facts.why_key(pid),
-            _path_text(facts, path) if path else "no warm path",
-            f"{entry['path_strength']:.2f}" if path and entry.get("path_strength") is not None else "",
-        ])
-    if not rows:
-        return Section("uncovered", "Uncovered decision makers", [Para("Every decision maker is covered by someone on our team at zipper strength or closer.")])
-    return Section("uncovered", "Uncovered decision makers", [
-        Para("Nobody on our team is close to these people (zipper or closer). The warm path is the strongest chain of "
-             "introductions from our team (the product of the strengths along it)."),
-        Table(["Person", "Title", "Why they matter", "Warm path", "Path strength"], rows),
-    ])
+def _tiles(f: _Facts) -> list[Tile]:
+    a = f.a
+    tiles = []
+    if a.forecast.support is not None:
+        support = a.forecast.support
+        sign = a.confidence.forecast_sign if a.confidence else None
+        note = say.forecast_words(support)
+        if sign and sign.sign != "zero":
+            note += (f", {say.stability(sign.share)}: stays {sign.sign} in {say.percent(sign.share, 0)} "
+                     f"of {a.confidence.samples} re-draws")
+        tone = "good" if support >= 0.05 else "bad" if support <= -0.05 else "open"
+        tiles.append(Tile("Forecast", say.signed(support), f"{note} ({say.FORECAST_SCALE})", tone))
+    depth = a.relationship_depth
+    lift = next((r for r in depth.reasons if r.startswith("to reach ")), "")
+    tiles.append(Tile("Relationship tier", depth.tier, lift.split(":")[0] if lift else "the deepest tier",
+                      "good" if depth.tier == "strategic" else "open"))
+    if f.dmu:
+        close = [pid for pid in f.dmu if a.person(pid).coverage >= COVERED - 1e-9]
+        tiles.append(Tile("Decision unit covered", f"{len(close)} of {len(f.dmu)}",
+                          "someone on our team is close (zipper or closer)",
+                          "good" if len(close) == len(f.dmu) else "bad" if len(close) * 2 < len(f.dmu) else "open"))
+    if a.opportunity and a.opportunity.days_to_close is not None:
+        days = a.opportunity.days_to_close
+        tiles.append(Tile("Days to close", str(days), f"close date {f.day(a.opportunity.close_date)}",
+                          "bad" if days < 30 else ""))
+    return tiles
 
 
-def _dynamics(facts: _Facts) -> Section:
-    groups = [f for f in facts.data.get("factions", []) if len(f) > 1]
-    blocks: list = [Heading("Factions (who sticks together)")]
-    blocks.append(Bullets([f"Faction {i} ({len(f)} people): {_names(facts, f, FACTION_NAMES)}" for i, f in enumerate(groups, 1)] or ["No factions found."]))
-    departments = {d.id: d.name or d.id for d in facts.account.departments}
-    rows = [
-        [departments.get(r["a"], r["a"]), departments.get(r["b"], r["b"]), r.get("kind", ""), _number(r.get("strength", ""), 2), r.get("source", "")]
-        for r in facts.data.get("department_relations", [])
-    ]
-    blocks.append(Heading("Department dynamics"))
-    blocks.append(Table(["Department", "Department", "Relation", "Strength", "Source"], rows) if rows else Para("No alliances or rivalries known."))
-    return Section("dynamics", "Factions and department dynamics", blocks)
+def _top_risks(f: _Facts) -> tuple[list[tuple[str, str]], int]:
+    """The biggest risks: the first of each kind the deal can be lost on, then the first
+    of the other kinds, then the rest, most severe first — :data:`TOP_RISKS` of them."""
+    risks = f.a.risks
+    first: dict[str, Any] = {}
+    for risk in risks:
+        first.setdefault(risk.kind, risk)
+    ranked = [r for kind, r in first.items() if kind in ALWAYS_SHOWN_RISKS]
+    ranked += [r for r in first.values() if r not in ranked] + [r for r in risks if r not in first.values()]
+    chosen = sorted(ranked[: max(TOP_RISKS, len([k for k in first if k in ALWAYS_SHOWN_RISKS]))], key=risks.index)
+    return [(say.risk(r.kind), r.message) for r in chosen], len(risks) - len(chosen)
 
 
-def _follow_up_section(facts: _Facts) -> Section:
-    entries = facts.data.get("follow_ups", [])
-    pending = [f for f in entries if f.get("status") in ("never", "overdue", "due")]
-    rows = []
-    for entry in pending:
-        rows.append([
-            facts.name(entry["id"]), entry.get("status", ""), str(entry.get("touches", "")), entry.get("last_touch") or "–",
-            "" if entry.get("days_since") is None else str(entry["days_since"]), entry.get("next_step") or "",
-        ])
-    blocks: list = [Para(f"{len(entries) - len(pending)} of {len(entries)} key people are on a 2–3 week rhythm; "
-                         "deals this size close after the 4th to 11th follow-up.")]
-    if rows:
-        blocks.append(Table(["Person", "Status", "Touches", "Last touch", "Days since", "Open next step"], rows))
-    return Section("follow-ups", "Follow-ups due", blocks)
+def _summary(f: _Facts) -> Summary:
+    a = f.a
+    top = a.actions[:ACT_FIRST]
+    risks, more = _top_risks(f)
+    return Summary(
+        subtitle=_subtitle(f),
+        tiles=_tiles(f),
+        actions=_action_table(f, top, why=False),
+        more_actions=len(a.actions) - len(top),
+        risks=risks,
+        more_risks=more,
+        grid=Markup(power_stance_grid(a)),
+        heatmap=Markup(coverage_heatmap(a)),
+    )
 
 
-def _risk_section(facts: _Facts) -> Section:
-    rows = [[r.get("kind", "").replace("_", " "), _names(facts, r.get("ids", [])), r.get("message", "")] for r in facts.data.get("risks", [])]
-    return Section("risks", "Risks", [Table(["Risk", "Who", "What it means"], rows) if rows else Para("No risks flagged.")])
+# --- the sections -------------------------------------------------------------------------------
 
 
-def _forecast(facts: _Facts) -> Section | None:
-    forecast = facts.data.get("forecast")
-    if not forecast or forecast.get("support") is None:
-        return None
-    text = "If stances spread through the influence network, the decision unit settles at " \
-        f"{stance_text(forecast.get('support'))} (−1 against us … +1 for us)"
-    if forecast.get("initial_support") is not None:
-        text += f"; today's stances average {stance_text(forecast['initial_support'])}"
-    blocks: list = [Para(text + ".")]
-    members = forecast.get("members") or {}
-    if members:
-        blocks.append(Table(["Decision maker", "Stance now", "Settled opinion"], [
-            [facts.name(pid), stance_text(facts.rows.get(pid, {}).get("stance", "unknown")), stance_text(value)]
-            for pid, value in members.items()
-        ]))
-    moves = forecast.get("next_best_moves") or []
-    if moves:
-        blocks += [Heading("Next best moves: whom to win over"), Table(["Person", "Title", "Support gain if they become a champion", "Why"], [
-            [facts.name(m["id"]), facts.titles.get(m["id"]) or "", f"{m.get('gain', 0):+.3f}", _reasons(m.get("reasons"))]
-            for m in moves[:LIST_ROWS]
-        ])]
-    return Section("forecast", "Forecast", blocks)
-
-
-def _actions(actions: list[dict]) -> Section:
-    rows = [[str(i), a["member_name"], a["person_name"], a["action"], a["by"], a["why"]] for i, a in enumerate(actions, 1)]
-    if not rows:
+def _actions(f: _Facts) -> Section:
+    actions = f.a.actions
+    if not actions:
         return Section("actions", "Action list", [Para("Nothing urgent: every key person is covered and on rhythm.")])
-    return Section("actions", "Action list", [Table(["#", "Who (our team)", "Whom", "What", "By", "Why"], rows)])
+    shown, rest = _split(actions, SECTION_ROWS["actions"])
+    section = Section("actions", "Action list", [
+        Para("One action per person, best first by what it is worth (forecast gained, decision unit covered, risks "
+             "removed), dated on the 2–3 week rhythm."),
+        _action_table(f, shown)])
+    if rest:
+        section.appendix = [_action_table(f, rest, start=len(shown) + 1)]
+    return section
 
 
-def _since(review: dict | None) -> Section | None:
-    """"Since the last review", from :func:`influence_graph.report.diff.review_section`."""
+def _decision_unit(f: _Facts) -> Section:
+    """The decision unit and the key people outside it nobody of ours is close to: who
+    they are, where they stand, who of us is closest, and the best way in."""
+    a = f.a
+    title = "Decision unit and key people: who we reach, and how"
+    outside = [u.id for u in biggest_uncovered(a) if u.id not in f.dmu]
+    people = sorted(f.dmu, key=lambda pid: a.person(pid).power_rank) + sorted(outside, key=lambda pid: a.person(pid).power_rank)
+    if not people:
+        return Section("decision-unit", title, [Para("No decision unit recorded: add opportunity.decision_unit, or the "
+                                                     "roles decision_maker or economic_buyer.")])
+    rows = []
+    for pid in people:
+        p = a.person(pid)
+        closest = p.closest_member
+        follow = f.follow.get(pid)
+        role = say.roles(p.roles) if p.in_dmu else f"{f.why_key(pid)}; not in the decision unit"
+        rows.append([
+            p.name, p.title or "", role, p.stance_word, f.power(pid),
+            f"{closest.name}, {closest.closeness}" if closest else "nobody",
+            way_in(a, f.uncovered[pid]) if pid in f.uncovered else "—",
+            follow.status if follow else "",
+        ])
+    columns = ["Person", "Title", "Roles", "Stance", "Power", "Closest of us", "Best way in (warm path)", "Follow-up"]
+    blocks: list[Block] = [
+        Para("Close means zipper or closer; the warm path is the strongest chain of introductions from our team "
+             "(strong from 0.67, fair from 0.33: the product of the strengths along it)."),
+        Table(columns, rows, ["nowrap", "", "", "nowrap", "nowrap", "nowrap", "", "nowrap"])]
+    depth = a.relationship_depth
+    lift = [r for r in depth.reasons if r.startswith("to reach ")]
+    blocks.append(Para(f"Relationship depth: {depth.tier}" + (f"; {lift[0]}." if lift else ".")))
+    section = Section("decision-unit", title, blocks)
+    listens = []
+    for dm in f.dmu:
+        sources = a.influence_channels.get(dm) or []
+        if sources:
+            parts = [f"{a.name_of(s.id)} {s.strength:.2f}" + (f" (via {a.name_of(s.reached_by)})" if s.reached_by else "")
+                     for s in sources[:2]]
+            listens.append(f"{a.name_of(dm)} ← " + ", ".join(parts))
+    if listens:
+        section.appendix += [Heading("Whom each decision maker listens to most (channel strength; who of us reaches them)"),
+                             Bullets(listens, compact=True)]
+    return section
+
+
+def _power(f: _Facts) -> Section:
+    a = f.a
+    brokers = sorted(a.people, key=lambda p: -p.brokerage)
+    top_broker = {p.id for p in brokers[: max(1, len(brokers) // 10)] if p.brokerage > 0}
+
+    def row(pid: str) -> list[str]:
+        p = a.person(pid)
+        notes = [say.CATEGORY_WORDS[p.category]]
+        if p.in_dmu:
+            notes.append("decision unit")
+        if pid in top_broker:
+            notes.append("a broker (top 10%)")
+        return [str(p.power_rank), p.name, p.title or "", str(p.level), say.percent(p.influence), p.stance_word,
+                ", ".join(notes)]
+
+    columns = ["#", "Person", "Title", "Level", "Power", "Stance", "Note"]
+    classes = ["num", "nowrap", "", "num", "num", "nowrap", ""]
+    shown, rest = _split(a.power_ranking, SECTION_ROWS["power"])
+    blocks: list[Block] = [
+        Para("Power: each person's share of everyone's settled opinion, through informal channels and formal lines. "
+             "Level 1 is the top of the org chart."),
+        Table(columns, [row(pid) for pid in shown], classes)]
+    flags = [f"Hidden power — {a.label_of(h.id)}: {say.reasons(h.reasons)}" for h in a.hidden_power]
+    flags += [f"Figurehead — {a.label_of(x.id)}: {say.reasons(x.reasons)}" for x in a.figureheads]
+    if flags:
+        blocks += [Heading("More say than title, and more title than say"), Bullets(flags)]
+    section = Section("power", "Who really decides", blocks)
+    if rest:  # one line each: place, name and title, power, stance, and what stands out
+        def line(pid: str) -> str:
+            p, r = a.person(pid), row(pid)
+            notable = [n for n in r[6].split(", ") if n != say.CATEGORY_WORDS["aligned"] and n != say.CATEGORY_WORDS["peripheral"]]
+            return f"{r[0]}. {p.label} — {r[4]}, {r[5]}" + (f"; {', '.join(notable)}" if notable else "")
+
+        section.appendix = [Bullets([line(pid) for pid in rest], compact=True)]
+    return section
+
+
+def _coaches(f: _Facts) -> Section:
+    a = f.a
+    if not a.coach_candidates:
+        return Section("coaches", "Coaches", [Para("No coach candidate yet: nobody favourable with a relationship to "
+                                                    "our team and access to the decision unit.")])
+
+    def row(c) -> list[str]:
+        p = a.person(c.id)
+        return [p.label, "confirmed" if c.confirmed else f"{c.score:.2f}", say.reasons(r for r in c.reasons if r != "marked as coach")]
+
+    columns = ["Person", "Score", "Why"]
+    classes = ["", "num", "wide"]
+    shown, rest = _split(a.coach_candidates, SECTION_ROWS["coaches"])
+    section = Section("coaches", "Coaches", [
+        Para("A coach guides us: credible with the customer, close to our team, and wanting us to win (score 0 to 1; "
+             "a person marked coach is confirmed)."), Table(columns, [row(c) for c in shown], classes)])
+    if rest:  # the weaker candidates: what makes each one, in brief
+        section.appendix = [Bullets([f"{a.label_of(c.id)} — {c.score:.2f}: {say.reasons(c.reasons[:3])}" for c in rest],
+                                    compact=True)]
+    return section
+
+
+def _risks(f: _Facts) -> Section:
+    a = f.a
+    if not a.risks:
+        return Section("risks", "Risks", [Para("No risks flagged.")])
+
+    def row(r) -> list[str]:
+        return [say.risk(r.kind), r.message]
+
+    columns, classes = ["Risk", "What it means"], ["", "wide"]
+    shown, rest = _split(a.risks, SECTION_ROWS["risks"])
+    section = Section("risks", "Risks", [Table(columns, [row(r) for r in shown], classes)])
+    if rest:
+        section.appendix = [Bullets([f"{kind}: {text}" for kind, text in (row(r) for r in rest)], compact=True)]
+    return section
+
+
+def _forecast(f: _Facts) -> Section | None:
+    a = f.a
+    forecast = a.forecast
+    if forecast.support is None:
+        return None
+    text = (f"If stances spread through the influence network, the decision unit settles at {say.signed(forecast.support)} "
+            f"({say.forecast_words(forecast.support)}; {say.FORECAST_SCALE})")
+    if forecast.initial_support is not None:
+        text += f"; today's stances average {say.signed(forecast.initial_support)}"
+    sign = a.confidence.forecast_sign if a.confidence else None
+    if sign and sign.sign != "zero":
+        low, high = sign.support_range
+        text += (f". Re-drawn {a.confidence.samples} times with other plausible strengths and stances, it stays "
+                 f"{sign.sign} in {say.percent(sign.share, 0)} (most land between {say.signed(low)} and {say.signed(high)})")
+    blocks: list[Block] = [Para(text + ".")]
+    moves = forecast.next_best_moves
+    columns, classes = ["Win over", "Gain", "Why"], ["", "num", "wide"]
+
+    def row(m) -> list[str]:
+        return [a.label_of(m.id), say.signed(m.gain), say.reasons(m.reasons)]
+
+    shown, rest = _split(moves, SECTION_ROWS["moves"])
+    if shown:
+        blocks += [Heading("Whom to win over next: support gained if they became a champion"),
+                   Table(columns, [row(m) for m in shown], classes)]
+
+    section = Section("forecast", "Forecast", blocks)
+    holders = a.confidence.top_power_holders if a.confidence else []
+    if holders:
+        section.appendix.append(Para(
+            f"How sure we are: re-drawn the same way, the top {len(holders)} power holders stay in the top {len(holders)} "
+            "in this share of the scenarios (below 70%: treat it as a guess): "
+            + ", ".join(f"{a.name_of(h.id)} {say.percent(h.share, 0)}" for h in holders) + "."))
+    if rest:
+        section.appendix.append(Para("Whom else to win over: " + ", ".join(
+            f"{a.label_of(m.id)} {say.signed(m.gain)}" for m in rest) + "."))
+    if forecast.members:
+        section.appendix.append(Para("Where each decision maker settles (today's stance → settled opinion): " + ", ".join(
+            f"{a.name_of(pid)} {a.person(pid).stance_word} → {say.signed(v)}" for pid, v in forecast.members.items()) + "."))
+    return section
+
+
+def _follow_ups(f: _Facts) -> Section | None:
+    """Every key person's follow-up rhythm, the ones to act on first (the decision unit's
+    statuses are in its table, and each follow-up due is an action): in the appendix."""
+    a = f.a
+    if not a.follow_ups:
+        return None
+    pending = [x for x in a.follow_ups if x.status != "ok"]
+    steady = [x for x in a.follow_ups if x.status == "ok"]
+
+    def line(x) -> str:
+        touches = say.count(x.touches, "touch", "touches")
+        last = "" if x.last_touch is None else f", last {f.day(x.last_touch)} ({x.days_since} days ago)"
+        step = f"; next: {x.next_step}" if x.next_step else ""
+        return f"{a.name_of(x.id)} — {x.status}: {touches}{last}{step}"
+
+    items = [line(x) for x in pending]
+    if steady:
+        items.append("On the rhythm: " + say.join(f"{a.name_of(x.id)} ({say.count(x.touches, 'touch', 'touches')}, "
+                                                   f"{x.days_since} days ago)" for x in steady) + ".")
+    section = Section("follow-ups", "Follow-ups")
+    section.appendix = [Para(f"{len(steady)} of {len(a.follow_ups)} key people are on the 2–3 week rhythm (deals this "
+                             "size close after the 4th to 11th follow-up); overdue is more than 21 days, due 14 to 21."),
+                        Bullets(items, compact=True)]
+    return section
+
+
+def _dynamics(f: _Facts) -> Section | None:
+    a = f.a
+    groups = [x for x in a.factions if len(x) > 1]
+    if not groups and not a.department_relations:
+        return None
+
+    def faction(i: int, members: list[str]) -> str:
+        names = [a.name_of(pid) for pid in members]
+        return f"{i}. ({len(names)} people) " + say.join(names[:4] + ([f"{len(names) - 4} more"] if len(names) > 4 else []))
+
+    def relations(kind: str) -> str:
+        found = [r for r in a.department_relations if r.kind == kind]
+        return say.join(f"{f.departments.get(r.a, r.a)} ↔ {f.departments.get(r.b, r.b)} {r.strength:.2f}"
+                        + ("" if r.source == "declared" else " (inferred)") for r in found)
+
+    section = Section("dynamics", "Factions and departments")
+    items = [f"Faction {faction(i, x)}" for i, x in enumerate(groups, 1)]
+    items += [f"{plural} between departments: {relations(kind)}" for kind, plural in (("alliance", "Alliances"), ("rivalry", "Rivalries"))
+              if any(r.kind == kind for r in a.department_relations)]
+    section.appendix = [Para("Factions are groups who mostly listen to and trust each other (core people first); "
+                             "department relations are declared, or inferred from their people's rivalries."),
+                        Bullets(items, compact=True)]
+    return section
+
+
+def _since(review: dict[str, Any] | None) -> Section | None:
+    """"Since the last review", from :func:`influence_graph.report.diff.review_section`:
+    the first section after the summary and the map, when the plan has something to compare with."""
     if not review:
         return None
-    blocks: list[Para | Heading | Bullets | Table] = [Para(review["intro"])]
+    blocks: list[Block] = [Para(review["intro"])]
     for heading, lines in review["parts"]:
         blocks += [Heading(heading), Bullets(lines)]
     return Section("since-last-review", review["title"], blocks)
 
 
-def plan_sections(account: Account, result: Any, since: dict | None = None) -> list[Section]:
-    """The account plan as sections of plain text, in bid-review order; ``since`` adds
-    "Since the last review" after the summary."""
-    facts = _Facts(account, result)
-    actions = action_rows(result)
-    sections = [
-        _summary(facts, actions), _since(since), _decision_unit(facts), _power(facts), _coaches(facts), _uncovered(facts),
-        _dynamics(facts), _follow_up_section(facts), _risk_section(facts), _forecast(facts), _actions(actions),
-    ]
-    return [s for s in sections if s is not None]
+SectionBuilder = Callable[[_Facts], "Section | None"]
+
+# The plan's order after page 1 and the map; a builder returns None to leave its section out.
+SECTION_BUILDERS: list[SectionBuilder] = [
+    _actions,
+    _decision_unit,
+    _power,
+    _risks,
+    _coaches,
+    _forecast,
+    _follow_ups,
+    _dynamics,
+]
 
 
-# --- rendering -----------------------------------------------------------------------------
+# The map's page: A4 landscape less the margins and the heading, in points.
+MAP_PAGE_PT = (785.0, 505.0)
 
 
-def _title(account: Account) -> str:
-    return f"Account plan: {account.name}"
+def build_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], include_map: bool = True,
+               since: dict[str, Any] | None = None) -> Plan:
+    """The account plan as data for the templates and the Markdown renderer; ``since``
+    adds "Since the last review" (:func:`influence_graph.report.diff.review_section`)."""
+    from ..viz.map_svg import map_svg
+
+    analysis = as_analysis(result)
+    f = _Facts(account, analysis)
+    sections = [s for s in [_since(since), *(build(f) for build in SECTION_BUILDERS)] if s is not None]
+    names = [p.name for p in analysis.people] + [m.name for m in analysis.team] + [c.name for c in analysis.competitors]
+    return Plan(
+        title=f"Account plan: {analysis.account.name}",
+        account=analysis.account.name,
+        as_of=analysis.as_of.isoformat(),
+        summary=_summary(f),
+        map_svg=Markup(map_svg(account, analysis, fit_pt=MAP_PAGE_PT)) if include_map and analysis.people else None,
+        sections=sections,
+        names=names,
+    )
 
 
-def _subtitle(account: Account, result: Any) -> str:
-    facts = _Facts(account, result)
-    opportunity = account.opportunity
-    parts = [opportunity.name] if opportunity else []
-    return " · ".join(parts + [f"as of {facts.today.isoformat()}"])
+# --- rendering ---------------------------------------------------------------------------------
 
 
-def _md_block(block: Para | Heading | Bullets | Table) -> str:
+def _loader(name: str) -> str:
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: no control character reaches the page (pictures are
+    drawn clean already)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return say.clean(value)
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FunctionLoader(_loader), autoescape=True, finalize=_finalize,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _names_filter(pattern: re.Pattern[str] | None) -> Callable[[Any], Markup]:
+    """A filter that escapes text and keeps every name in it on one line."""
+
+    def keep_names(text: Any) -> Markup:
+        escaped = str(escape(say.clean(str(text))))
+        if pattern is None:
+            return Markup(escaped)
+        # The pattern is matched on the escaped text with escaped names: only whole names are wrapped.
+        return Markup(pattern.sub(lambda m: f'<span class="nm">{m.group(0)}</span>', escaped))
+
+    return keep_names
+
+
+def render_html(plan: Plan) -> str:
+    """The plan as one self-contained, printable HTML page (A4 landscape)."""
+    env = _environment().overlay()
+    pattern = name_pattern(str(escape(name)) for name in plan.names)
+    env.filters["names"] = _names_filter(pattern)
+    env.globals["fill"] = closeness_fill
+    css = resources.files(__package__).joinpath("templates", "plan.css").read_text(encoding="utf-8")
+    return env.get_template("plan.html.j2").render(plan=plan, css=Markup(css.replace("</style", "<\\/style")))
+
+
+def _md_block(block: Block) -> str:
     if isinstance(block, Para):
         return md_text(block.text)
     if isinstance(block, Heading):
         return f"### {md_text(block.text)}"
     if isinstance(block, Bullets):
         return "\n".join(f"- {md_text(item)}" for item in block.items)
-    lines = ["| " + " | ".join(md_text(h) for h in block.headers) + " |", "|" + "---|" * len(block.headers)]
+    lines = ["| " + " | ".join(md_text(h) or " " for h in block.columns) + " |", "|" + "---|" * len(block.columns)]
     lines += ["| " + " | ".join(md_text(cell) for cell in row) + " |" for row in block.rows]
     return "\n".join(lines)
 
 
-def _render_md(account: Account, result: Any, sections: list[Section]) -> str:
-    parts = [f"# {md_text(_title(account))}", f"_{md_text(_subtitle(account, result))}_"]
-    for section in sections:
+def render_markdown(plan: Plan, analysis: Analysis) -> str:
+    """The plan as Markdown: the same summary and sections, the coverage as a table
+    (the pictures and the map are in the HTML)."""
+    s = plan.summary
+    parts = [f"# {md_text(plan.title)}", f"_{md_text(s.subtitle)}_", "## Summary"]
+    parts.append("\n".join(f"- **{md_text(t.label)}:** {md_text(t.value)} — {md_text(t.note)}" for t in s.tiles))
+    parts += ["### Act on these first", _md_block(s.actions)]
+    if s.more_actions:
+        parts.append(md_text(f"… {s.more_actions} more in the action list below."))
+    parts += ["### Biggest risks", "\n".join(f"- **{md_text(kind)}:** {md_text(text)}" for kind, text in s.risks)]
+    matrix = analysis.relationship_depth.coverage
+    dmu = [pid for pid in analysis.decision_unit if pid in {p.id for p in analysis.people}]
+    if dmu and analysis.team:
+        table = Table(["Our team"] + [analysis.name_of(pid) for pid in dmu],
+                      [[m.name] + [say.closeness(matrix.get(m.id, {}).get(pid, 0.0)) if matrix.get(m.id, {}).get(pid) else "–"
+                                   for pid in dmu] for m in analysis.team])
+        parts += ["### Coverage: our team × the decision unit", md_text(say.CLOSENESS_SCALE), _md_block(table)]
+    for section in plan.sections:
         parts.append(f"## {md_text(section.title)}")
         parts += [_md_block(block) for block in section.blocks]
+    if plan.appendix:
+        parts.append("## Appendix: the rest of each list")
+        for section in plan.appendix:
+            parts.append(f"### {md_text(section.title)} (continued)")
+            parts += [_md_block(block) for block in section.appendix]
     return "\n\n".join(parts) + "\n"
 
 
-def _html_block(block: Para | Heading | Bullets | Table) -> str:
-    e = html.escape
-    if isinstance(block, Para):
-        return f"<p>{e(block.text)}</p>"
-    if isinstance(block, Heading):
-        return f"<h3>{e(block.text)}</h3>"
-    if isinstance(block, Bullets):
-        return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>"
-    head = "".join(f"<th>{e(h)}</th>" for h in block.headers)
-    body = "".join("<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in block.rows)
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-_CSS = """
-:root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC",
-       "Microsoft YaHei", sans-serif;
-       color: #1d2430; background: #fff; max-width: 1180px; margin: 0 auto; padding: 24px; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-.subtitle { color: #566070; margin: 0 0 16px; }
-nav { display: flex; flex-wrap: wrap; gap: 4px 16px; border: 1px solid #d8dde5; border-radius: 6px;
-      padding: 8px 14px; margin-bottom: 20px; }
-nav a { color: #1f5fbf; text-decoration: none; white-space: nowrap; }
-h2 { font-size: 19px; border-bottom: 2px solid #1f5fbf; padding-bottom: 3px; margin-top: 30px; }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; }
-th, td { border: 1px solid #d8dde5; padding: 4px 7px; text-align: left; vertical-align: top; }
-th { background: #eef2f8; }
-#summary td:first-child { font-weight: 600; width: 220px; }
-#summary thead { display: none; }
-#actions td:nth-child(5), #follow-ups td:nth-child(4) { white-space: nowrap; }
-.map { width: 100%; height: 760px; border: 1px solid #d8dde5; border-radius: 6px; }
-.print-note { display: none; }
-footer { color: #778; font-size: 12px; margin-top: 30px; }
-@media print {
-  @page { size: A4 landscape; margin: 14mm; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  body { max-width: none; padding: 0; font-size: 11px; color: #000; background: #fff; }
-  nav { display: none; }
-  th { background: none; }
-  h2 { break-after: avoid; page-break-after: avoid; border-color: #000; }
-  h3 { break-after: avoid; page-break-after: avoid; }
-  tr, li { break-inside: avoid; page-break-inside: avoid; }
-  section { break-inside: auto; }
-  #actions, #map { break-before: page; page-break-before: always; }
-  .map { height: 150mm; }  /* with the heading, one A4 landscape page */
-  footer { margin-top: 4mm; }
-  .print-note { display: block; }
-  a { color: #000; }
-}
-"""
-
-
-def _render_html(account: Account, result: Any, sections: list[Section], map_html: str | None) -> str:
-    e = html.escape
-    nav = "".join(f'<a href="#{s.key}">{e(s.title)}</a>' for s in sections)
-    body = [f'<section id="{s.key}"><h2>{e(s.title)}</h2>' + "".join(_html_block(b) for b in s.blocks) + "</section>" for s in sections]
-    if map_html is not None:
-        nav += '<a href="#map">Influence map</a>'
-        # srcdoc keeps the map's own page (scripts and styles) apart from the
-        # report's, in the same single file; the sandbox lets its scripts run only there.
-        body.append(
-            '<section id="map"><h2>Influence map</h2>'
-            '<p class="print-note">The map is interactive: open this file in a browser to explore it.</p>'
-            f'<iframe class="map" title="Influence map" sandbox="allow-scripts" srcdoc="{e(map_html, quote=True)}"></iframe></section>'
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(_title(account))}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{e(_title(account))}</h1><p class=\"subtitle\">{e(_subtitle(account, result))}</p></header>"
-        f"<nav>{nav}</nav>{''.join(body)}"
-        "<footer>Made with influence-graph.</footer></body></html>\n"
-    )
-
-
-def _map_html(account: Account, result: Any) -> str:
-    from ..viz import influence_map
-
-    return influence_map(account, result).generate_html()
-
-
-def render_plan(account: Account, result: Any, fmt: str = "html", include_map: bool = True,
-                since: dict | None = None) -> str:
-    """The account plan as ``"html"`` (self-contained, printable, the influence map
-    embedded unless ``include_map`` is false) or ``"md"`` (Markdown).
-
-    ``result`` is an ``AnalysisResult`` or its ``to_dict()``; ``since`` is the
-    "Since the last review" content (:func:`influence_graph.report.diff.review_section`).
-    """
+def render_plan(account: Account, result: AnalysisResult | Analysis | dict[str, Any], fmt: str = "html",
+                include_map: bool = True, since: dict[str, Any] | None = None) -> str:
+    """The account plan as ``"html"`` (self-contained and printable, the map drawn as a
+    vector picture unless ``include_map`` is false) or ``"md"`` (Markdown).
+    ``result`` is an ``AnalysisResult``, its typed ``Analysis`` or its JSON; ``since`` is
+    the "Since the last review" content (:func:`influence_graph.report.diff.review_section`)."""
     if fmt not in ("html", "md"):
         raise InfluenceGraphError(f"unknown report format {fmt!r}; use 'html' or 'md'")
-    sections = plan_sections(account, result, since)
-    if fmt == "md":
-        return _render_md(account, result, sections)
-    return _render_html(account, result, sections, _map_html(account, result) if include_map else None)
+    analysis = as_analysis(result)
+    plan = build_plan(account, analysis, include_map=include_map and fmt == "html", since=since)
+    return render_html(plan) if fmt == "html" else render_markdown(plan, analysis)
+
+
+def action_rows(result: AnalysisResult | Analysis | dict[str, Any]) -> list[dict[str, str]]:
+    """The analysis' one action list with names, as the plan shows it."""
+    analysis = as_analysis(result)
+    return [
+        {"member": a.owner, "member_name": analysis.name_of(a.owner) if a.owner else "no one yet", "person": a.person,
+         "person_name": analysis.name_of(a.person), "action": a.what, "by": a.by.isoformat(), "why": "; ".join(a.why)}
+        for a in analysis.actions
+    ]

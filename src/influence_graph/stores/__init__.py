@@ -23,7 +23,12 @@ NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
 def looks_like_file(source: str) -> bool:
     """True when SOURCE names a file rather than an account id in a store."""
-    return source.lower().endswith(ACCOUNT_SUFFIXES) or os.sep in source or Path(source).is_file()
+    if source.lower().endswith(ACCOUNT_SUFFIXES) or os.sep in source:
+        return True
+    try:
+        return Path(source).is_file()
+    except OSError:  # e.g. a name too long for the file system: no such file, so an id
+        return False
 
 
 def is_neo4j_url(location: str) -> bool:

@@ -40,6 +40,7 @@ from ..model import (
 from ..model.diff import describe_new, diff_accounts, summarize
 from ..model.errors import MergeConflict
 from ..model.merge import MergeResult, merge3
+from ..model.limits import MAX_ID_LENGTH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,10 +150,12 @@ def pick_revision(history: list[Revision], wanted: str, account_id: str, locatio
 
 
 def check_account_id(account_id: str) -> str:
-    """``account_id`` if it is a valid id (a slug); :class:`AccountNotFound` otherwise."""
-    if not isinstance(account_id, str) or not _SLUG.match(account_id):
+    """``account_id`` if it is a valid id (a slug of at most MAX_ID_LENGTH characters,
+    so that its file name fits); :class:`AccountNotFound` otherwise."""
+    if not isinstance(account_id, str) or not _SLUG.match(account_id) or len(account_id) > MAX_ID_LENGTH:
+        shown = account_id if not isinstance(account_id, str) or len(account_id) <= 60 else account_id[:59] + "…"
         raise AccountNotFound(
-            f"{account_id!r} is not an account id (lowercase letters, digits, '-' and '_')"
+            f"{shown!r} is not an account id (lowercase letters, digits, '-' and '_'; at most {MAX_ID_LENGTH} characters)"
         )
     return account_id
 

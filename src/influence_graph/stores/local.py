@@ -293,6 +293,11 @@ class LocalStore(Store):
 
     def _write(self, path: Path, text: str) -> None:
         try:
+            # The store lays out its own folders (the writer creates none: a typo in -o must not make one).
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._not_writable(exc) from None
+        try:
             atomic_write_text(path, text)
         except InfluenceGraphError as exc:  # "<path>: cannot write (<reason>)"
             raise StoreError(str(exc)) from None

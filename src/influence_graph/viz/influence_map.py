@@ -1,410 +1,74 @@
 """The interactive influence map (DESIGN §7): a pyvis ``Network`` of the account,
 styled by its analysis, written as one self-contained HTML file that works offline.
 
-What the map shows:
+What the map shows (decided in ``scene``, encoded as in ``style``):
 
 - customer people as dots sized by influence (real power) and coloured by stance;
   our team as squares, competitors as triangles;
 - decision-unit members ringed (a dashed red ring when no one on our team is close);
-- badges in the label: ★ hidden power, ▽ figurehead, ♦ coach or likely coach;
-- edges styled by kind: reporting lines dashed grey, rivalry red, each positive
-  channel kind its own colour (arrow from the influencer), our relationships
-  blue with width by strength, competitors' relationships dotted purple;
-- departments as labelled discs (with declared and inferred alliances and rivalries
-  between them), tooltips with the analysis' reasons, a legend, search and filters.
+- marks after the name: ★ hidden power, ▽ figurehead, ◆ confirmed coach (with a
+  green halo), ◇ one of the best coach candidates;
+- key people's names larger, and kept legible (≥ 12 px) however far one zooms out;
+- lines styled by kind, once per kind: reporting lines dashed grey, rivalry rose,
+  each positive channel kind its own colour-blind-safe colour (arrow from the
+  influencer), our relationships black with width by closeness, competitors'
+  relationships dotted orange;
+- one box per department, people in rows by level, alliances and rivalries
+  between departments as lines between boxes;
+- tooltips with the analysis' reasons in words, a legend that doubles as the
+  filter, search, the warm path to an uncovered decision maker on click, and
+  the view saved as PNG or SVG.
 
-Positions are computed here (seeded, department by department) and physics is
-off, so the same input gives the same bytes and 2,000 people do not become a
-hairball. pyvis is the map engine (nodes, edges, options); the page template is
-our own because pyvis's templates load bootstrap and vis from CDNs even in
-``in_line`` mode. vis-network's JS and CSS are inlined from the copy pyvis ships.
+Positions are precomputed (``layout``) and physics is off, so the same input gives
+the same bytes and 5,000 people are laid out in well under a second. pyvis is the
+map engine (nodes, edges, options); the page template is our own because pyvis's
+templates load bootstrap and vis from CDNs even in ``in_line`` mode. vis-network's
+JS and CSS are inlined from the copy pyvis ships.
 """
 from __future__ import annotations
 
 import functools
 import html
 import json
-import math
 import os
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import networkx as nx
-import numpy as np
 from markupsafe import Markup
-from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .. import graph as g
-from ..analysis.wording import closeness, join
-from ..model import Account, Person, atomic_write_text
+from ..model import Account, atomic_write_text
+from . import layout as lay
+from .scene import Line, Node, Scene, scene
+from .style import (
+    BADGES,
+    BORDER_COLOUR,
+    COACH_GLOW,
+    COMPETITOR_COLOUR,
+    DMU_RING,
+    EDGE_STYLES,
+    PATH_COLOUR,
+    STANCE_COLOURS,
+    TEAM_COLOUR,
+    UNCOVERED_RING,
+    stance_bucket,
+)
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisResult
 
-__all__ = ["InfluenceMap", "influence_map", "layout", "push_apart", "script_json", "stance_bucket"]
+__all__ = ["InfluenceMap", "influence_map", "script_json", "stance_bucket"]
 
-STANCE_COLOURS = {
-    "champion": "#1a9850",
-    "supporter": "#91cf60",
-    "neutral": "#fee08b",
-    "skeptic": "#fc8d59",
-    "opponent": "#d73027",
-    "unknown": "#bdbdbd",
-}
-SIDE_SHAPES = {g.SIDE_CUSTOMER: "dot", g.SIDE_TEAM: "square", g.SIDE_COMPETITOR: "triangle"}
-SIDE_NAMES = {g.SIDE_CUSTOMER: "Customer person", g.SIDE_TEAM: "Our team", g.SIDE_COMPETITOR: "Competitor"}
-TEAM_COLOUR = "#2b6cb0"
-COMPETITOR_COLOUR = "#6b46c1"
-BORDER_COLOUR = "#4a5568"
-DMU_RING = "#111827"
-UNCOVERED_RING = "#c53030"
-
-# Edge styles: colour, dash pattern (False = solid), arrow, and what the legend calls them.
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    g.KIND_REPORTS_TO: {"color": "#8a8a8a", "dashes": [6, 6], "arrows": "to", "legend": "reports to (formal line)"},
-    "advice": {"color": "#3182bd", "dashes": False, "arrows": "to", "legend": "advice"},
-    "trust": {"color": "#2ca25f", "dashes": False, "arrows": "to", "legend": "trust"},
-    "friendship": {"color": "#e377c2", "dashes": False, "arrows": "to", "legend": "friendship"},
-    "expertise": {"color": "#756bb1", "dashes": False, "arrows": "to", "legend": "expertise"},
-    "budget": {"color": "#d69e2e", "dashes": False, "arrows": "to", "legend": "budget"},
-    "political": {"color": "#8c564b", "dashes": False, "arrows": "to", "legend": "political"},
-    "family": {"color": "#17becf", "dashes": False, "arrows": "to", "legend": "family"},
-    "alumni": {"color": "#9aa80f", "dashes": False, "arrows": "to", "legend": "alumni"},
-    "rivalry": {"color": "#e53e3e", "dashes": False, "arrows": "", "legend": "rivalry"},
-    g.KIND_RELATIONSHIP: {"color": TEAM_COLOUR, "dashes": False, "arrows": "", "legend": "our relationship (width = strength)"},
-    g.KIND_COMPETITOR: {"color": COMPETITOR_COLOUR, "dashes": [2, 4], "arrows": "", "legend": "competitor's relationship"},
-}
-BADGES = {
-    "hidden_power": ("★", "hidden power: more real power than the title suggests"),
-    "figurehead": ("▽", "figurehead: senior title, little real power"),
-    "coach": ("♦", "coach, or likely coach"),
-}
-
-MIN_SIZE, MAX_SIZE, SIDE_NODE_SIZE = 10.0, 42.0, 18.0
-LAYOUT_SEED = 7
-SPACING = 100.0  # typical distance between neighbouring people, in map pixels
-SPRING_LIMIT = 300  # larger departments are laid out as a sunflower by seniority (spring layout grows ~n²)
-GROUP_GAP = 130.0  # space between department discs (room for their names)
-NODE_GAP = 26.0  # space between two people's dots (room for a label)
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 # Chinese, Japanese and Korean names need a CJK font on the canvas too (Linux, macOS, Windows).
 FONT_FACE = 'system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-_LARGE_MAP = 400  # above this many nodes, hide edges while dragging and zooming
-
-
-def stance_bucket(stance: str | float | None) -> str:
-    """The stance label whose colour a stance gets: labels as they are, numbers to the nearest label.
-
-    >>> stance_bucket("skeptic"), stance_bucket(0.3), stance_bucket(-0.9), stance_bucket(None)
-    ('skeptic', 'supporter', 'opponent', 'unknown')
-    """
-    if stance is None:
-        return "unknown"
-    if isinstance(stance, str):
-        return stance if stance in STANCE_COLOURS else "unknown"
-    for label, floor in (("champion", 0.75), ("supporter", 0.25), ("neutral", -0.25), ("skeptic", -0.75)):
-        if stance >= floor:
-            return label
-    return "opponent"
-
-
-# --------------------------------------------------------------------- layout
-
-
-def _disc_radius(n: int) -> float:
-    # Disc area grows with the number of people, so density is the same in every department.
-    return SPACING * 0.6 * math.sqrt(max(n, 1))
-
-
-def push_apart(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
-    """Move circles (``centres`` n×2, ``radii`` n) apart until no two are closer
-    than the sum of their radii plus ``gap``; circles that do not collide stay put.
-
-    >>> push_apart(np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([1.0, 1.0]), 0.0).round(1).tolist()
-    [[-0.5, 0.0], [1.5, 0.0]]
-    """
-    n = len(centres)
-    if n < 2:
-        return centres
-    # A fixed direction per pair keeps coincident centres deterministic.
-    index = np.arange(n)
-    angle = (index[:, None] - index[None, :]).astype(float)
-    fallback = np.stack([np.cos(angle), np.sin(angle)], axis=-1)
-    for _ in range(rounds):
-        diff = centres[:, None, :] - centres[None, :, :]
-        dist = np.hypot(diff[..., 0], diff[..., 1])
-        overlap = radii[:, None] + radii[None, :] + gap - dist
-        np.fill_diagonal(overlap, 0.0)
-        overlap = np.clip(overlap, 0.0, None)
-        if not (overlap > 1e-6).any():
-            break
-        safe = np.where(dist > 1e-9, dist, 1.0)
-        direction = np.where((dist > 1e-9)[..., None], diff / safe[..., None], fallback)
-        centres = centres + (direction * (overlap[..., None] * 0.5)).sum(axis=1)
-    return centres
-
-
-def _disc_layout(nodes: list[str], ties: nx.Graph, seniority: Mapping[str, tuple],
-                 sizes: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
-    """Positions of one group's nodes around 0: a seeded spring layout of their
-    ties with overlapping nodes (radius ``sizes``) pushed apart, or for big groups
-    a sunflower with the most senior in the middle."""
-    n = len(nodes)
-    radius = _disc_radius(n)
-    if n == 1:
-        return {nodes[0]: np.zeros(2)}
-    if n > SPRING_LIMIT:
-        ordered = sorted(nodes, key=lambda node: seniority[node])
-        return {
-            node: radius * math.sqrt((i + 0.5) / n) * np.array([math.cos(i * GOLDEN_ANGLE), math.sin(i * GOLDEN_ANGLE)])
-            for i, node in enumerate(ordered)
-        }
-    sub = nx.Graph()
-    sub.add_nodes_from(nodes)
-    member = set(nodes)
-    sub.add_weighted_edges_from((u, v, w) for u, v, w in ties.edges(nodes, data=g.WEIGHT) if u in member and v in member)
-    pos = nx.spring_layout(sub, seed=LAYOUT_SEED, weight=g.WEIGHT)
-    spread = max(float(np.hypot(*p)) for p in pos.values()) or 1.0
-    points = np.array([pos[node] for node in nodes]) * (radius / spread)
-    size = np.array([(sizes or {}).get(node, MIN_SIZE) for node in nodes])
-    points = push_apart(points, size, NODE_GAP)
-    return dict(zip(nodes, points))
-
-
-def _place_discs(radii: dict[str, float], links: nx.Graph) -> dict[str, np.ndarray]:
-    """Disc centres: groups with many ties between them close together (seeded
-    spring layout), then pushed apart until no two discs overlap."""
-    names = list(radii)
-    if len(names) == 1:
-        return {names[0]: np.zeros(2)}
-    start = nx.spring_layout(links, seed=LAYOUT_SEED, weight=g.WEIGHT)
-    r = np.array([radii[name] for name in names])
-    centres = np.array([start[name] for name in names]) * math.sqrt(float((r**2).sum())) * 1.2
-    return dict(zip(names, push_apart(centres, r, GROUP_GAP, rounds=500)))
-
-
-def _layout_ties(whole: nx.MultiDiGraph) -> nx.Graph:
-    """Every tie that should pull two nodes together (all but rivalry), strongest kept."""
-    ties = nx.Graph()
-    ties.add_nodes_from(whole)
-    for u, v, data in whole.edges(data=True):
-        if data[g.KIND] != "rivalry" and u != v:
-            weight = data.get(g.STRENGTH) or 0.5
-            if not ties.has_edge(u, v) or ties[u][v][g.WEIGHT] < weight:
-                ties.add_edge(u, v, **{g.WEIGHT: weight})
-    return ties
-
-
-def layout(
-    whole: nx.MultiDiGraph,
-    group_of: Mapping[str, str],
-    seniority: Mapping[str, tuple],
-    sizes: Mapping[str, float] | None = None,
-) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float, float]]]:
-    """Deterministic positions for every node of ``whole`` (from ``graph.account_graph``).
-
-    Nodes are grouped by ``group_of`` (a department, our team, competitors);
-    each group is laid out in its own disc (``sizes`` are node radii, kept from
-    overlapping) and the discs are placed so that groups with many ties sit
-    close. Returns ``(positions, discs)`` with ``positions[node] = (x, y)`` and
-    ``discs[group] = (x, y, radius)``.
-
-    >>> from influence_graph.model import parse_account
-    >>> a = parse_account({"account": {"id": "x", "name": "X"},
-    ...     "people": [{"id": "a", "name": "A"}, {"id": "b", "name": "B", "reports_to": "a"}]})
-    >>> pos, discs = layout(g.account_graph(a), {"a": "d", "b": "d"}, {"a": (1,), "b": (2,)})
-    >>> sorted(pos), list(discs)
-    (['a', 'b'], ['d'])
-    """
-    ties = _layout_ties(whole)
-    members: dict[str, list[str]] = defaultdict(list)
-    for node in whole:
-        members[group_of[node]].append(node)
-    links = nx.Graph()
-    links.add_nodes_from(members)
-    for u, v in ties.edges():
-        a, b = group_of[u], group_of[v]
-        if a != b:
-            links.add_edge(a, b, **{g.WEIGHT: links.get_edge_data(a, b, {g.WEIGHT: 0})[g.WEIGHT] + 1})
-    offsets = {group: _disc_layout(nodes, ties, seniority, sizes) for group, nodes in members.items()}
-    radii = {
-        group: max(float(np.hypot(*p)) + (sizes or {}).get(node, MIN_SIZE) for node, p in points.items())
-        for group, points in offsets.items()
-    }
-    centres = _place_discs(radii, links)
-    positions: dict[str, tuple[float, float]] = {}
-    for group, points in offsets.items():
-        for node, offset in points.items():
-            x, y = centres[group] + offset
-            positions[node] = (round(float(x), 1), round(float(y), 1))
-    discs = {
-        group: (round(float(centres[group][0]), 1), round(float(centres[group][1]), 1), round(radii[group], 1))
-        for group in members
-    }
-    return positions, discs
-
-
-# ------------------------------------------------------------------- wording
+LARGE_MAP = 400  # above this many nodes: fainter lines, hidden while dragging and zooming
+KEY_PIXELS = 12  # key people's names never drawn smaller than this on screen
+SIDE_SHAPES = {g.SIDE_CUSTOMER: "dot", g.SIDE_TEAM: "square", g.SIDE_COMPETITOR: "triangle"}
 
 _e = functools.partial(html.escape, quote=True)
-
-
-def _as_list(reasons: Any) -> list[str]:
-    if reasons is None:
-        return []
-    return [reasons] if isinstance(reasons, str) else [str(r) for r in reasons]
-
-
-def _strength_words(value: Any) -> str:
-    """``velcro`` for a label, ``zipper`` for 2/3, else the number."""
-    if hasattr(value, "value"):
-        return str(value.value)
-    return closeness(float(value))
-
-
-def _stance(person: Person) -> str | float:
-    """The stance as given: a label, or a number."""
-    return person.stance.value if hasattr(person.stance, "value") else float(person.stance)
-
-
-def _reason_list(heading: str, reasons: Iterable[str]) -> str:
-    items = "".join(f"<li>{_e(r)}</li>" for r in reasons)
-    return f'<div class="ig-why">{heading}</div><ul>{items}</ul>' if items else ""
-
-
-def _line(text_html: str) -> str:
-    return f"<div>{text_html}</div>"
-
-
-class _Context:
-    """What the tooltips need from the account and the analysis, indexed by id."""
-
-    def __init__(self, account: Account, data: dict[str, Any]):
-        self.names = {p.id: p.name for p in account.people}
-        self.names.update({m.id: m.name for m in account.team})
-        self.names.update({c.id: c.name for c in account.competitors})
-        self.departments = {d.id: d.name or d.id for d in account.departments}
-        self.people = {p["id"]: p for p in data.get("people", [])}
-        ranking = data.get("power_ranking") or [p["id"] for p in data.get("people", [])]
-        self.rank = {pid: i + 1 for i, pid in enumerate(ranking)}
-        self.flags: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for key in ("hidden_power", "figureheads", "coach_candidates"):
-            for entry in data.get(key, []):
-                self.flags[entry["id"]]["figurehead" if key == "figureheads" else key.removesuffix("_candidates")] = entry
-        self.uncovered = {u["id"]: u for u in data.get("uncovered_decision_makers", [])}
-        self.follow_ups = {f["id"]: f for f in data.get("follow_ups", [])}
-        self.risks: dict[str, list[str]] = defaultdict(list)
-        for risk in data.get("risks", []):
-            for pid in risk.get("ids", []):
-                self.risks[pid].append(risk.get("message", ""))
-        self.ours: dict[str, list[str]] = defaultdict(list)
-        self.theirs: dict[str, list[str]] = defaultdict(list)
-        for r in account.relationships:
-            self.ours[r.person].append(f"{self.names[r.member]} ({_strength_words(r.strength)})")
-            self.ours[r.member].append(f"{self.names[r.person]} ({_strength_words(r.strength)})")
-        for r in account.competitor_relationships:
-            self.theirs[r.person].append(f"{self.names[r.competitor]} ({_strength_words(r.strength)})")
-            self.theirs[r.competitor].append(f"{self.names[r.person]} ({_strength_words(r.strength)})")
-
-    def name(self, node_id: str) -> str:
-        return self.names.get(node_id, node_id)
-
-
-def _is_coach(person: Person, flags: Mapping[str, Any]) -> bool:
-    """A confirmed coach: marked ``coach`` in roles (or confirmed by the analysis)."""
-    return any(r.value == "coach" for r in person.roles) or bool(flags.get("coach", {}).get("confirmed"))
-
-
-def _badges(flags: Mapping[str, Any], is_coach: bool) -> list[str]:
-    marks = [BADGES[kind][0] for kind in ("hidden_power", "figurehead") if kind in flags]
-    if "coach" in flags or is_coach:
-        marks.append(BADGES["coach"][0])
-    return marks
-
-
-def _who(person: Person, level: int, ctx: _Context, marks: list[str]) -> list[str]:
-    """Name, title, department, level, roles, stance."""
-    parts = [f"<b>{_e(person.name)}</b> {' '.join(marks)}".rstrip()]
-    where = [w for w in (person.title, ctx.departments.get(person.department or "", person.department)) if w]
-    if where:
-        parts.append(_line(_e(" · ".join(where))))
-    roles = ", ".join(r.value.replace("_", " ") for r in person.roles)
-    parts.append(_line(_e(f"Level {level}" + (f" · {roles}" if roles else ""))))
-    stance = _stance(person)
-    stance_text = f"{stance_bucket(stance)} ({stance:+.2f})" if isinstance(stance, float) else stance
-    parts.append(_line(f"Stance: {_e(stance_text)}"))
-    return parts
-
-
-def _standing(person: Person, ctx: _Context, in_dmu: bool) -> list[str]:
-    """Real power, decision-unit membership, who on each side knows them."""
-    parts = []
-    row = ctx.people.get(person.id)
-    if row:
-        rank = ctx.rank.get(person.id)
-        rank_text = f"rank {rank} of {len(ctx.rank)} by real power · " if rank else ""
-        numbers = f"influence {row.get('influence', 0):.3f} · brokerage {row.get('brokerage', 0):.3f}"
-        parts.append(_line(_e(rank_text + numbers)))
-    if in_dmu:
-        parts.append(_line("<b>In the decision unit</b>"))
-    if ctx.ours.get(person.id):
-        parts.append(_line(f"Our team: {_e(join(ctx.ours[person.id]))}"))
-    if ctx.theirs.get(person.id):
-        parts.append(_line(f"Competitors: {_e(join(ctx.theirs[person.id]))}"))
-    return parts
-
-
-def _why(person: Person, ctx: _Context, flags: Mapping[str, Any], is_coach: bool) -> list[str]:
-    """The analysis' reasons: flags, coverage gap, follow-up, risks."""
-    parts = []
-    if "hidden_power" in flags:
-        parts.append(_reason_list("Why ★ hidden power:", _as_list(flags["hidden_power"].get("reasons"))))
-    if "figurehead" in flags:
-        parts.append(_reason_list("Why ▽ figurehead:", _as_list(flags["figurehead"].get("reasons"))))
-    if "coach" in flags:
-        coach = flags["coach"]
-        heading = "Why ♦ coach:" if is_coach else f"Why ♦ likely coach (score {coach.get('score', 0):.2f}):"
-        parts.append(_reason_list(heading, _as_list(coach.get("reasons"))))
-    elif is_coach:
-        parts.append(_line("♦ Confirmed coach"))
-    uncovered = ctx.uncovered.get(person.id)
-    if uncovered:
-        reasons = _as_list(uncovered.get("reasons"))
-        if not reasons and uncovered.get("path"):
-            path = " → ".join(ctx.name(step) for step in uncovered["path"])
-            reasons = [f"best introduction: {path} (strength {uncovered.get('path_strength', 0):.2f})"]
-        parts.append(_reason_list("Not covered by our team:", reasons or ["no warm path from our team yet"]))
-    follow = ctx.follow_ups.get(person.id)
-    if follow:
-        since = f", {follow['days_since']} days since the last touch" if follow.get("days_since") is not None else ""
-        parts.append(_line(_e(f"Follow-up: {follow.get('status')}{since} ({follow.get('touches', 0)} touches)")))
-    parts.append(_reason_list("Risks:", ctx.risks.get(person.id, [])))
-    return parts
-
-
-def _person_tip(person: Person, level: int, ctx: _Context, in_dmu: bool) -> str:
-    """The tooltip of a customer person: HTML in which every user string is escaped."""
-    flags = ctx.flags.get(person.id, {})
-    is_coach = _is_coach(person, flags)
-    parts = _who(person, level, ctx, _badges(flags, is_coach)) + _standing(person, ctx, in_dmu)
-    return "".join(parts + _why(person, ctx, flags, is_coach))
-
-
-def _side_tip(name: str, subtitle: str, ties: list[str], risks: list[str]) -> str:
-    """The tooltip of a team member or competitor."""
-    parts = [f"<b>{_e(name)}</b>", _line(_e(subtitle))]
-    if ties:
-        parts.append(_line(f"Relationships: {_e(join(ties))}"))
-    parts.append(_reason_list("Risks:", risks))
-    return "".join(parts)
-
-
-def _edge_tip(text: str, note: str | None) -> str:
-    return _e(text) + (_line(_e(note)) if note else "")
 
 
 # ----------------------------------------------------------------- the page
@@ -444,24 +108,75 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _dash_name(dashes: tuple[int, ...]) -> str:
+    return "solid" if not dashes else "dashed" if dashes[0] > 3 else "dotted"
+
+
 def _legend() -> dict[str, list[dict[str, Any]]]:
-    edge_rows = []
-    for kind, style in EDGE_STYLES.items():
-        dash = "dashed" if style["dashes"] == [6, 6] else "dotted" if style["dashes"] else "solid"
-        edge_rows.append({"label": style["legend"], "color": style["color"], "dash": dash})
+    """What the legend lists; its rows for sides and lines double as filters."""
     return {
         "stances": [{"label": label, "color": colour} for label, colour in STANCE_COLOURS.items()],
         "sides": [
-            {"label": "Customer person (size = influence)", "shape": "dot", "color": STANCE_COLOURS["neutral"]},
-            {"label": SIDE_NAMES[g.SIDE_TEAM], "shape": "square", "color": TEAM_COLOUR},
-            {"label": SIDE_NAMES[g.SIDE_COMPETITOR], "shape": "triangle", "color": COMPETITOR_COLOUR},
+            {"value": g.SIDE_CUSTOMER, "label": "Customer person (size = real power)", "shape": "dot",
+             "color": STANCE_COLOURS["neutral"]},
+            {"value": g.SIDE_TEAM, "label": "Our team", "shape": "square", "color": TEAM_COLOUR},
+            {"value": g.SIDE_COMPETITOR, "label": "Competitor", "shape": "triangle", "color": COMPETITOR_COLOUR},
         ],
         "rings": [
             {"label": "decision-unit member", "color": DMU_RING, "style": "solid"},
-            {"label": "decision-unit member no one on our team is close to", "color": UNCOVERED_RING, "style": "dashed"},
+            {"label": "… no one on our team is close to", "color": UNCOVERED_RING, "style": "dashed"},
         ],
         "badges": [{"mark": mark, "label": label} for mark, label in BADGES.values()],
-        "edges": edge_rows,
+        "edges": [{"kind": kind, "label": style.legend, "color": style.colour, "dash": _dash_name(style.dashes)}
+                  for kind, style in EDGE_STYLES.items()],
+    }
+
+
+def _node_groups() -> dict[str, dict[str, Any]]:
+    """vis-network node groups: each look (stance × ring, our team, competitors) defined once."""
+    def look(fill: str, border: str, width: int, dashes: Any, shape: str = "dot") -> dict[str, Any]:
+        return {"shape": shape, "borderWidth": width, "shapeProperties": {"borderDashes": dashes},
+                "color": {"background": fill, "border": border,
+                          "highlight": {"background": fill, "border": "#000000"},
+                          "hover": {"background": fill, "border": "#000000"}}}
+
+    groups = {}
+    for stance, fill in STANCE_COLOURS.items():
+        groups[stance] = look(fill, BORDER_COLOUR, 1, False)
+        groups[f"{stance}-dmu"] = look(fill, DMU_RING, 5, False)
+        groups[f"{stance}-uncovered"] = look(fill, UNCOVERED_RING, 5, [10, 6])
+    groups[g.SIDE_TEAM] = {**look(TEAM_COLOUR, "#000000", 1, False, "square"), "font": {"color": TEAM_COLOUR}}
+    groups[g.SIDE_COMPETITOR] = {**look(COMPETITOR_COLOUR, "#000000", 1, False, "triangle"),
+                                 "font": {"color": "#9a4a12"}}
+    return groups
+
+
+def _edge_styles(opacity: float) -> dict[str, dict[str, Any]]:
+    """Each line kind's vis-network style, once (the page applies it to every line of the kind)."""
+    return {kind: {"color": {"color": s.colour, "highlight": s.colour, "hover": s.colour,
+                             "opacity": round(opacity * s.opacity, 2)},
+                   "dashes": list(s.dashes) or False, "arrows": "to" if s.arrow else ""}
+            for kind, s in EDGE_STYLES.items()}
+
+
+def _map_options(node_count: int) -> dict[str, Any]:
+    large = node_count > LARGE_MAP
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "groups": _node_groups(),
+        "nodes": {
+            "font": {"size": lay.LABEL_FONT, "face": FONT_FACE, "strokeWidth": 3, "strokeColor": "#ffffff",
+                     "color": "#1a202c"},
+            "borderWidthSelected": 4,
+            "widthConstraint": {"maximum": lay.SLOT_MAX - lay.SLOT_PAD},
+            "scaling": {"label": {"drawThreshold": 4}},
+        },
+        "edges": {"smooth": False, "arrowStrikethrough": False, "selectionWidth": 2, "hoverWidth": 1,
+                  "arrows": {"to": {"scaleFactor": 0.6}, "from": {"scaleFactor": 0.6}}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True,
+                        "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
     }
 
 
@@ -474,23 +189,32 @@ class InfluenceMap(Network):
     def __init__(self, heading: str, subtitle: str = ""):
         super().__init__(height="100%", width="100%", directed=True, heading=heading, cdn_resources="in_line")
         self.subtitle = subtitle
-        self.discs: list[dict[str, Any]] = []  # department discs drawn under the nodes
-        self.disc_links: list[dict[str, Any]] = []  # alliances and rivalries between departments
+        self.boxes: list[dict[str, Any]] = []  # department boxes drawn under the nodes
+        self.box_links: list[dict[str, Any]] = []  # alliances and rivalries between departments
+        self.paths: dict[str, dict[str, Any]] = {}  # warm path to each uncovered decision maker
         self.departments: list[dict[str, str]] = []  # for the filter
         self.search_names: list[str] = []
+        self.key_people: list[str] = []  # whose names stay legible, most powerful first
+        self.edge_styles: dict[str, dict[str, Any]] = _edge_styles(0.85)
         self._node_index: set[str] = set()
 
-    # pyvis checks membership in a list for every edge; a set keeps 2,000 people fast.
+    # pyvis checks membership in a list for every node and edge; a set keeps 5,000 people fast.
     def add_node(self, n_id, label=None, shape="dot", color="#97c2fc", **options):
         if n_id in self._node_index:
             return
         self._node_index.add(n_id)
-        super().add_node(n_id, label=label, shape=shape, color=color, **options)
+        node = {"id": n_id, "label": label if label is not None else n_id, **options}
+        if shape is not None:
+            node["shape"] = shape
+        if color is not None:
+            node["color"] = color
+        self.nodes.append(node)
 
     def add_edge(self, source, to, **options):
+        """A line; its look comes from its ``kind`` (``edge_styles``), only width and arrows vary."""
         if source not in self._node_index or to not in self._node_index:
             raise KeyError(f"edge {source!r} -> {to!r} names a node that is not on the map")
-        self.edges.append(Edge(source, to, self.directed, **options).options)
+        self.edges.append({"from": source, "to": to, **options})
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
         """The whole page as text: vis-network inlined, data as script-safe JSON."""
@@ -498,9 +222,16 @@ class InfluenceMap(Network):
         data = {
             "nodes": self.nodes,
             "edges": self.edges,
+            "edgeStyles": self.edge_styles,
             "options": self.options if isinstance(self.options, dict) else json.loads(self.options.to_json()),
-            "discs": self.discs,
-            "links": self.disc_links,
+            "boxes": self.boxes,
+            "links": self.box_links,
+            "paths": self.paths,
+            "keyPixels": KEY_PIXELS,
+            "keyFont": lay.KEY_FONT,
+            "keyPeople": self.key_people,
+            "large": len(self.nodes) > LARGE_MAP,
+            "pathColour": PATH_COLOUR,
         }
         self.html = _template().render(
             heading=self.heading,
@@ -512,6 +243,7 @@ class InfluenceMap(Network):
             departments=self.departments,
             names=self.search_names,
             node_count=len(self.nodes),
+            path_colour=PATH_COLOUR,
         )
         return self.html
 
@@ -530,7 +262,7 @@ class InfluenceMap(Network):
         # a sandboxed srcdoc iframe works everywhere and keeps the page's scripts apart.
         page = html.escape(self.generate_html(), quote=True)
         return (
-            f'<iframe title="{_e(self.heading)}" srcdoc="{page}" sandbox="allow-scripts" '
+            f'<iframe title="{_e(self.heading)}" srcdoc="{page}" sandbox="allow-scripts allow-downloads" '
             f'style="width:100%;height:{self.NOTEBOOK_HEIGHT}px;border:1px solid #d0d7de"></iframe>'
         )
 
@@ -538,154 +270,48 @@ class InfluenceMap(Network):
 # ------------------------------------------------------------------ building
 
 
-def _map_options(node_count: int) -> dict[str, Any]:
-    large = node_count > _LARGE_MAP
-    return {
-        "autoResize": True,
-        "physics": {"enabled": False},
-        "layout": {"improvedLayout": False},
-        "nodes": {
-            "font": {"size": 14, "face": FONT_FACE, "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "borderWidthSelected": 4,
-        },
-        "edges": {"smooth": False, "arrowStrikethrough": False, "selectionWidth": 2, "hoverWidth": 1,
-                  "arrows": {"to": {"scaleFactor": 0.6}}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True,
-                        "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
-    }
+def _vis_node(node: Node) -> dict[str, Any]:
+    """A node as vis-network reads it: its look from its group, its own place and size."""
+    look = node.side if node.side != g.SIDE_CUSTOMER else node.stance + (f"-{node.ring}" if node.ring else "")
+    extra: dict[str, Any] = {}
+    if node.key:
+        extra["font"] = {"size": node.font}
+    if node.coach:
+        extra["shadow"] = {"enabled": True, "color": COACH_GLOW, "size": 22, "x": 0, "y": 0}
+    return {"label": node.label, "shape": None, "color": None, "group": look, "size": node.size,
+            "x": node.x, "y": node.y, "side": node.side, "departments": node.departments,
+            "dmu": bool(node.ring), "key": node.key, "name": node.name, "search": node.search,
+            "tip": node.tip, **extra}
 
 
-def _department_chain(account: Account) -> dict[str, list[str]]:
-    """Each department id with its ancestors (so filtering a division shows its sub-departments)."""
-    parent = {d.id: d.parent for d in account.departments}
-    chains = {}
-    for dept in parent:
-        chain, node = [], dept
-        while node and node not in chain:
-            chain.append(node)
-            node = parent.get(node)
-        chains[dept] = chain
-    return chains
+def _vis_edge(line: Line) -> dict[str, Any]:
+    edge: dict[str, Any] = {"kind": line.kind, "width": line.width}
+    if line.mutual and EDGE_STYLES[line.kind].arrow:
+        edge["arrows"] = "to, from"
+    if line.note:
+        edge["note"] = line.note
+    if line.evidence:
+        edge["evidence"] = line.evidence
+    return edge
 
 
-def _groups(account: Account) -> tuple[dict[str, str], dict[str, str]]:
-    """Each node's layout group and each group's display name."""
-    names = {f"dept:{d.id}": d.name or d.id for d in account.departments}
-    group_of = {p.id: f"dept:{p.department}" if p.department else "none" for p in account.people}
-    group_of.update({m.id: "team" for m in account.team})
-    group_of.update({c.id: "competitors" for c in account.competitors})
-    names.update({"none": "No department", "team": "Our team", "competitors": "Competitors"})
-    return group_of, names
-
-
-def _sizes(account: Account, ctx: _Context) -> dict[str, float]:
-    """Node radius: people by influence (area grows with it), our team and competitors fixed."""
-    strongest = max((row.get("influence", 0.0) for row in ctx.people.values()), default=0.0)
-    sizes = {}
-    for person in account.people:
-        share = ctx.people.get(person.id, {}).get("influence", 0.0) / strongest if strongest > 0 else 0.0
-        sizes[person.id] = round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(share, 0.0)), 1)
-    sizes.update({item.id: SIDE_NODE_SIZE for item in [*account.team, *account.competitors]})
-    return sizes
-
-
-def _add_people(net: InfluenceMap, account: Account, ctx: _Context, positions, sizes, levels) -> None:
-    dmu = set(account.decision_unit)
-    chains = _department_chain(account)
-    for person in account.people:
-        fill = STANCE_COLOURS[stance_bucket(_stance(person))]
-        in_dmu, uncovered = person.id in dmu, person.id in ctx.uncovered
-        ring = UNCOVERED_RING if in_dmu and uncovered else DMU_RING if in_dmu else BORDER_COLOUR
-        flags = ctx.flags.get(person.id, {})
-        marks = _badges(flags, _is_coach(person, flags))
-        x, y = positions[person.id]
-        net.add_node(
-            person.id,
-            label=" ".join([person.name, *marks]),
-            shape=SIDE_SHAPES[g.SIDE_CUSTOMER],
-            color={"background": fill, "border": ring,
-                   "highlight": {"background": fill, "border": "#000000"},
-                   "hover": {"background": fill, "border": "#000000"}},
-            size=sizes[person.id],
-            borderWidth=5 if in_dmu else 1,
-            shapeProperties={"borderDashes": [10, 6] if in_dmu and uncovered else False},
-            title=_person_tip(person, levels[person.id], ctx, in_dmu),
-            x=x,
-            y=y,
-            side=g.SIDE_CUSTOMER,
-            departments=chains.get(person.department or "", []),
-            dmu=in_dmu,
-            name=person.name,
-            search=" ".join(filter(None, [person.name, person.title])),
-        )
-
-
-def _add_sides(net: InfluenceMap, account: Account, ctx: _Context, positions) -> None:
-    for side, items, colour in ((g.SIDE_TEAM, account.team, TEAM_COLOUR),
-                                (g.SIDE_COMPETITOR, account.competitors, COMPETITOR_COLOUR)):
-        for item in items:
-            title = getattr(item, "title", None) or ""
-            role = (getattr(item, "role", None) or "").replace("_", " ")
-            subtitle = " · ".join(filter(None, [title, role if role.lower() != title.lower() else ""]))
-            ties = ctx.ours[item.id] if side == g.SIDE_TEAM else ctx.theirs[item.id]
-            x, y = positions[item.id]
-            net.add_node(
-                item.id,
-                label=item.name,
-                shape=SIDE_SHAPES[side],
-                color={"background": colour, "border": "#1a202c",
-                       "highlight": {"background": colour, "border": "#000000"}},
-                size=SIDE_NODE_SIZE,
-                borderWidth=1,
-                font={"color": colour},
-                title=_side_tip(item.name, subtitle or SIDE_NAMES[side], ties, ctx.risks.get(item.id, [])),
-                x=x,
-                y=y,
-                side=side,
-                departments=[],
-                dmu=False,
-                name=item.name,
-                search=" ".join(filter(None, [item.name, subtitle])),
-            )
-
-
-def _styled(kind: str, width: float, title: str, opacity: float, **extra: Any) -> dict[str, Any]:
-    style = EDGE_STYLES[kind]
-    return {"color": {"color": style["color"], "highlight": style["color"], "hover": style["color"], "opacity": opacity},
-            "dashes": style["dashes"], "arrows": extra.pop("arrows", style["arrows"]),
-            "width": round(width, 2), "title": title, "kind": kind, **extra}
-
-
-def _add_edges(net: InfluenceMap, account: Account, ctx: _Context, opacity: float) -> None:
-    n = ctx.name
-    for p in account.people:
-        if p.reports_to:
-            text = _e(f"{p.name} reports to {n(p.reports_to)}")
-            net.add_edge(p.id, p.reports_to, **_styled(g.KIND_REPORTS_TO, 1.0, text, opacity))
-    for ch in account.channels:
-        kind = ch.kind.value
-        arrows = "to, from" if ch.mutual and EDGE_STYLES[kind]["arrows"] else EDGE_STYLES[kind]["arrows"]
-        text = f"{n(ch.source)} {'↔' if ch.mutual else '→'} {n(ch.target)}: {kind} (strength {ch.strength:.2f})"
-        net.add_edge(ch.source, ch.target,
-                     **_styled(kind, 1 + 3 * ch.strength, _edge_tip(text, ch.evidence), opacity, arrows=arrows))
-    for r in account.relationships:
-        since = f", since {r.since.isoformat()}" if r.since else ""
-        text = f"{n(r.member)} (our team) – {n(r.person)}: {_strength_words(r.strength)}{since}"
-        net.add_edge(r.member, r.person, **_styled(g.KIND_RELATIONSHIP, 1 + 5 * r.value, _edge_tip(text, r.notes), opacity))
-    for cr in account.competitor_relationships:
-        text = f"{n(cr.competitor)} (competitor) – {n(cr.person)}: {_strength_words(cr.strength)}"
-        net.add_edge(cr.competitor, cr.person,
-                     **_styled(g.KIND_COMPETITOR, 1 + 3 * cr.value, _edge_tip(text, cr.notes), opacity))
-
-
-def _disc_links(relations: list[dict[str, Any]], discs: dict[str, tuple[float, float, float]]) -> list[dict[str, Any]]:
-    links = []
-    for rel in relations:
-        a, b = discs.get(f"dept:{rel.get('a')}"), discs.get(f"dept:{rel.get('b')}")
-        if a and b:
-            links.append({"a": a, "b": b, "kind": rel.get("kind"), "strength": rel.get("strength", 0.5),
-                          "inferred": rel.get("source") == "inferred"})
-    return links
+def _from_scene(view: Scene) -> InfluenceMap:
+    net = InfluenceMap(heading=view.heading, subtitle=view.subtitle)
+    net.options = _map_options(len(view.nodes))
+    if len(view.nodes) > LARGE_MAP:
+        net.edge_styles = _edge_styles(0.3)  # faint lines on big maps: the departments and key people stay readable
+    for node in view.nodes:
+        net.add_node(node.id, **_vis_node(node))
+    for line in view.lines:
+        net.add_edge(line.source, line.target, **_vis_edge(line))
+    net.boxes = [{"group": b.group, "title": b.title, "x": b.x, "y": b.y, "w": b.w, "h": b.h,
+                  "team": b.group == "team"} for b in view.boxes]
+    net.box_links = view.box_links
+    net.paths = view.paths
+    net.departments = view.departments
+    net.search_names = [n.name for n in view.nodes if n.side != g.SIDE_COMPETITOR]
+    net.key_people = view.key_people
+    return net
 
 
 def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) -> InfluenceMap:
@@ -699,32 +325,7 @@ def influence_map(account: Account, result: AnalysisResult | Mapping[str, Any]) 
     ...     "people": [{"id": "a", "name": "A", "roles": ["decision_maker"]},
     ...                {"id": "b", "name": "B", "reports_to": "a"}]})
     >>> m = influence_map(a, analyze(a, as_of="2026-01-01"))
-    >>> [node["id"] for node in m.nodes], [(e["from"], e["to"]) for e in m.edges]
-    (['a', 'b'], [('b', 'a')])
+    >>> [node["id"] for node in m.nodes], [(e["from"], e["to"], e["kind"]) for e in m.edges]
+    (['a', 'b'], [('b', 'a', 'reports_to')])
     """
-    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    ctx = _Context(account, data)
-    whole = g.account_graph(account)
-    levels = account.levels()
-    group_of, group_names = _groups(account)
-    seniority = {node: (levels.get(node, 6), -ctx.people.get(node, {}).get("influence", 0.0), i)
-                 for i, node in enumerate(whole)}
-    sizes = _sizes(account, ctx)
-    positions, discs = layout(whole, group_of, seniority, sizes)
-
-    subtitle = [account.opportunity.name] if account.opportunity else []
-    subtitle += [f"{len(account.people)} people", f"decision unit of {len(account.decision_unit)}"]
-    if data.get("as_of"):
-        subtitle.append(f"as of {data['as_of']}")
-    net = InfluenceMap(heading=f"Influence map — {account.name}", subtitle=" · ".join(subtitle))
-    net.options = _map_options(len(whole))
-    _add_people(net, account, ctx, positions, sizes, levels)
-    _add_sides(net, account, ctx, positions)
-    # Faint lines on big maps: the departments and the key people stay readable.
-    _add_edges(net, account, ctx, 0.3 if len(whole) > _LARGE_MAP else 0.85)
-    net.discs = [{"name": group_names[group], "x": x, "y": y, "r": r, "kind": group.split(":")[0]}
-                 for group, (x, y, r) in discs.items()]
-    net.disc_links = _disc_links(data.get("department_relations", []), discs)
-    net.departments = [{"id": d.id, "name": d.name or d.id} for d in account.departments]
-    net.search_names = [p.name for p in account.people] + [m.name for m in account.team]
-    return net
+    return _from_scene(scene(account, result))
