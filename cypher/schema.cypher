@@ -35,7 +35,9 @@ CREATE INDEX competitor_account IF NOT EXISTS FOR (c:Competitor) ON (c.account);
 CREATE INDEX touch_account IF NOT EXISTS FOR (t:Touch) ON (t.account);
 CREATE INDEX revision_account IF NOT EXISTS FOR (r:Revision) ON (r.account);
 
-// Finding the same person across accounts, and the key people of a bid.
+// Finding the same person across accounts, the key people of a bid, and (once the
+// analysis is written back) the hidden power holders.
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
 CREATE INDEX person_decision_unit IF NOT EXISTS FOR (p:Person) ON (p.in_decision_unit);
+CREATE INDEX person_category IF NOT EXISTS FOR (p:Person) ON (p.category);
 CREATE INDEX touch_date IF NOT EXISTS FOR (t:Touch) ON (t.date);

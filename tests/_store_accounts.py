@@ -70,3 +70,51 @@ def small_account(account_id: str, name: str = "Small", people: int = 2) -> Acco
         "people": [{"id": f"p{i}", "name": f"Person {i}"} for i in range(people)],
     })
 
+
+
+def account_shapes() -> list[Account]:
+    """Accounts that exercise what a store must carry: every optional shape once."""
+    data = rich_data("ig-test-shapes")
+    data["people"][0]["contact"] = {"e-mail": "z@x.example", "WeChat ID": "赵明_88", "phone": "+86 1", "": "no key"}
+    data["people"][1]["stance"] = 1            # a number that is also a label's value: stays a number
+    data["people"][2]["stance"] = "opponent"
+    data["people"][3].update(stance=0, level=6, susceptibility=0.0, interests=["多语言", "a\nb", ""])
+    data["departments"].append({"id": "lab", "parent": "eng", "function": "r&d"})  # a three-level chain
+    data["relationships"] += [{"member": "mei", "person": "li", "strength": 2 / 3},  # zipper's value, not the word
+                              {"member": "mei", "person": "sun", "strength": "clip", "since": "2020-02-29"},
+                              {"member": "jiang", "person": "sun", "strength": 1e-9, "since": "0001-01-01"},
+                              {"member": "jiang", "person": "zhao", "strength": 1, "since": "9999-12-31"}]
+    data["touches"] = [{"date": "2026-10-12", "member": "jiang", "people": ["wang", "zhao", "li"]},
+                       {"date": "2026-10-12", "member": "jiang", "people": ["sun"], "next_date": "2026-12-31"},
+                       {"date": "1900-01-01", "kind": "call", "summary": ""}]
+    data["opportunity"].update(value=0.1 + 0.2, currency="")
+    no_dmu_list = {**rich_data("ig-test-no-dmu-list"), "opportunity": {"name": "Deal"}}
+    empty_dmu = {**rich_data("ig-test-empty-dmu"), "opportunity": {"name": "Deal", "decision_unit": [], "value": 0}}
+    empty_sections = {"format": "influence-graph/1", "account": {"id": "ig-test-empty", "name": "Empty", "industry": ""},
+                      **{section: [] for section in ("departments", "people", "channels", "department_relations", "team",
+                                                     "relationships", "competitors", "competitor_relationships", "touches")}}
+    return [parse_account(data), parse_account(no_dmu_list), parse_account(empty_dmu),
+            parse_account(empty_sections), small_account("ig-test-bare", people=0), hostile_account("ig-test-hostile")]
+
+
+def hostile_account(account_id: str) -> Account:
+    """Every free-text field (and contact keys) holding Cypher, quotes, backslashes,
+    control characters, right-to-left text and NUL."""
+    nasty = [HOSTILE, "Robert'); MATCH (n) DETACH DELETE n;--", "\\u0027 \\' \\\" ` $rows {account: 'x'}",
+             "tab\tnew\nline\r\nend \x00 nul", "مرحبا עולם \u202eright-to-left", "  padded  "]
+    data = rich_data(account_id, name=nasty[0])
+    data["account"].update(industry=nasty[1], notes=nasty[3])
+    for i, person in enumerate(data["people"]):
+        person.update(name=nasty[i % len(nasty)], title=nasty[(i + 1) % len(nasty)], personality=nasty[(i + 2) % len(nasty)],
+                      interests=nasty, tags=nasty[::-1], notes=nasty[(i + 3) % len(nasty)])
+    data["people"][0]["contact"] = {nasty[0]: nasty[1], "a`b": nasty[2], "$account": nasty[4]}
+    data["departments"][0].update(name=nasty[4], function=nasty[5])
+    data["channels"][0]["evidence"] = nasty[2]
+    data["department_relations"][0]["evidence"] = nasty[3]
+    data["team"][0].update(name=nasty[1], role=nasty[0], title=nasty[2], email=nasty[4], notes=nasty[5])
+    data["relationships"][0]["notes"] = nasty[0]
+    data["competitors"][0].update(name=nasty[3], notes=nasty[0])
+    data["competitor_relationships"][0]["notes"] = nasty[2]
+    data["touches"][0].update(kind=nasty[0], summary=nasty[3], next_step=nasty[1])
+    data["opportunity"].update(name=nasty[4], currency=nasty[2], stage=nasty[0], notes=nasty[3])
+    return parse_account(data)

@@ -37,7 +37,7 @@ def test_public_api_is_pinned():
         "Account", "AccountFileError", "AccountNotFound", "AnalysisResult", "AssumptionError",
         "InfluenceGraphError", "MergeConflict", "StaleWriteError", "StoreError", "__version__",
         "account_plan", "analyze", "analyze_all", "dump_account", "export", "import_contacts", "influence_map",
-        "load", "load_account", "open_store", "parse_account", "save_account",
+        "load", "load_account", "open_store", "parse_account", "save_account", "write_analysis",
     ])
     for name in ig.__all__:
         assert getattr(ig, name) is not None, name
@@ -58,6 +58,7 @@ SIGNATURES = {
     "account_plan": [("account", EMPTY), ("result", None), ("fmt", "html"), ("path", None)],
     "import_contacts": [("path", EMPTY), ("account_name", None), ("into", None), ("mapping", None)],
     "export": [("account", EMPTY), ("path", EMPTY), ("result", None)],
+    "write_analysis": [("store", EMPTY), ("account", EMPTY), ("result", None)],
 }
 STORE_METHODS = {
     "save": [("account", EMPTY), ("force", False), ("merge", False), ("prefer", None)],
@@ -65,6 +66,7 @@ STORE_METHODS = {
     "history": [("account_id", EMPTY)],
     "list": [],
     "delete": [("account_id", EMPTY)],
+    "write_analysis": [("account_id", EMPTY), ("properties", EMPTY), ("revision", EMPTY)],
 }
 
 

@@ -252,7 +252,7 @@ def test_the_untouched_init_starter_flags_nothing_and_names_its_path_clearly(tmp
     assert {p["category"] for p in result["people"]} <= {"aligned", "peripheral"}
     (ceo,) = result["uncovered_decision_makers"]
     assert ceo["path"] == ["kam", "buyer", "ceo"] and "ceo" not in ceo["path"][:-1]
-    assert ("best introduction: Your Name → First Last (Head of Purchasing) → First Last (CEO) (strength 0.40)"
+    assert ("best introduction: Your Name → Buyer Name → CEO Name (strength 0.40)"
             in ceo["reasons"])
 
 

@@ -1,25 +1,22 @@
 """What the Neo4j store sends to the driver, checked on a spec'd mock driver
 (``create_autospec`` of the real neo4j classes, so a wrong method or argument
 fails). These check our side only: parameterized statements from cypher/, UNWIND
-batches, reads routed as reads, errors translated. They are not evidence that
-Neo4j accepts the statements: the Cypher lint and the contract suite against a
-real server (NEO4J_URI) are.
+batches, one write transaction, reads routed as reads, errors translated. They
+are not evidence that Neo4j accepts the statements or that they mean what we
+want: the tests against the real server (test_store_contract.py,
+test_neo4j_live.py, test_named_queries.py) are.
 """
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-import neo4j
-import pandas as pd
 import pytest
 from neo4j import exceptions as neo4j_errors
 
-from influence_graph.model import StaleWriteError, StoreError, load_account, parse_account
+from influence_graph.model import StaleWriteError, StoreError
 from influence_graph.stores import cypher, open_store
-from influence_graph.stores.neo4j_store import WRITES, Neo4jStore, account_rows
-from _neo4j_replay import FakeServer, MemoryGraph
-from _store_accounts import HOSTILE, rich_account, rich_data, small_account
+from influence_graph.stores.neo4j_store import WRITES, Neo4jStore
+from _fake_driver import FakeServer
+from _store_accounts import HOSTILE, rich_account, small_account
+
 
 KNOWN_TEXTS = {s.text for s in cypher.all_statements()}
 
@@ -74,8 +71,44 @@ def test_save_is_one_write_transaction_and_the_schema_is_applied_once(server):
     store.save(small_account("acme"), force=True)
     schema = [s.text for s in cypher.schema_statements()]
     assert [t for t in server.texts() if t in schema] == schema
-    assert "read" not in server.routes
-    assert server.routes.count("write") == len(schema) + 2
+    assert server.routes == ["read"] + ["write"] * (len(schema) + 2)  # what is there already, the schema, two saves
+
+
+def test_a_database_with_the_whole_schema_gets_no_schema_statement(monkeypatch):
+    names = [{"name": cypher.schema_name(s)} for s in cypher.schema_statements()]
+    server = FakeServer(monkeypatch, {statement("schema_names"): names[1:] + [{"name": "someone_elses_index"}],
+                                      statement("stored_revision"): [{"revision": None}],
+                                      statement("save_account"): [{"revision": "9f86d081884c"}]})
+    Neo4jStore("neo4j://db").save(small_account("acme"))
+    schema = [s.text for s in cypher.schema_statements()]
+    assert [t for t in server.texts() if t in schema] == schema[:1]  # only the one missing
+    server.answers[statement("schema_names")] = names
+    server.calls.clear()
+    Neo4jStore("neo4j://db").save(small_account("acme"), force=True)
+    assert not [t for t in server.texts() if t in schema]
+
+
+def server_error(code: str, message: str) -> neo4j_errors.Neo4jError:
+    """An error as the driver makes it from a server's FAILURE (driver 6: _hydrate_neo4j; 5: hydrate)."""
+    hydrate = getattr(neo4j_errors.Neo4jError, "_hydrate_neo4j", None) or neo4j_errors.Neo4jError.hydrate
+    return hydrate(code=code, message=message)
+
+
+def test_a_schema_rule_someone_else_created_meanwhile_is_fine_and_other_errors_are_not(server):
+    calls = []
+
+    def racing(work, text, params):
+        calls.append(text)
+        if len(calls) == 1:  # another first save created it a moment ago
+            raise server_error("Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists", "An equivalent index already exists")
+        if len(calls) == 2:
+            raise server_error("Neo.ClientError.Security.Forbidden", "no schema rights")
+        return None
+
+    server.session.execute_write.side_effect = racing
+    with pytest.raises(StoreError, match=r"^Neo4j error Neo\.ClientError\.Security\.Forbidden: no schema rights$"):
+        Neo4jStore("neo4j://db").save(small_account("acme"))
+    assert len(calls) == 2
 
 
 def test_a_stale_save_writes_nothing(monkeypatch):
@@ -85,7 +118,7 @@ def test_a_stale_save_writes_nothing(monkeypatch):
     with pytest.raises(StaleWriteError, match=r"stored revision b5e1c0ffee05, yours 3a7bd3e2360a"):
         Neo4jStore("neo4j://db").save(account)
     schema = {s.text for s in cypher.schema_statements()}
-    assert [t for t in server.texts() if t not in schema] == [statement("stored_revision")]
+    assert [t for t in server.texts() if t not in schema] == [statement("schema_names"), statement("stored_revision")]
 
 
 def test_reads_are_routed_as_reads(server):
@@ -97,15 +130,33 @@ def test_reads_are_routed_as_reads(server):
     assert server.routes == ["read", "read", "read"]
 
 
-def test_query_returns_a_dataframe_with_plain_values(monkeypatch):
-    text = cypher.named_query("rivalries").text
-    when = neo4j.time.Date(2026, 10, 12)
-    server = FakeServer(monkeypatch, {text: [{"account": "acme", "since": when, "sides": ["a", "b"]}]})
-    frame = Neo4jStore("neo4j://db").query("rivalries")
-    assert isinstance(frame, pd.DataFrame)
-    assert list(frame.columns) == ["account", "since", "sides"]
-    assert frame.iloc[0].tolist() == ["acme", dt.date(2026, 10, 12), ["a", "b"]]
-    assert server.calls == [(text, {})]
+def test_the_analysis_is_written_in_unwind_batches_under_the_accounts_lock(monkeypatch):
+    server = FakeServer(monkeypatch, {statement("lock_account"): [{"revision": "3a7bd3e2360a"}]})
+    properties = {f"p{i}": {"influence": i / 10, "category": "aligned", "coach_score": 0.0, "faction": None,
+                            "in_decision_unit": i == 0} for i in range(5)}
+    Neo4jStore("neo4j://db", batch_size=2).write_analysis("acme", properties, "3a7bd3e2360a")
+    assert server.routes == ["write"]
+    assert server.texts() == [statement("lock_account")] + [statement("write_analysis")] * 3
+    sent = [row for _, params in server.calls[1:] for row in params["rows"]]
+    assert sent == [{"id": pid, "properties": values} for pid, values in properties.items()]
+    assert {params["account"] for _, params in server.calls} == {"acme"}
+
+
+def test_the_analysis_of_an_older_revision_writes_nothing(monkeypatch):
+    server = FakeServer(monkeypatch, {statement("lock_account"): [{"revision": "b5e1c0ffee05"}]})
+    with pytest.raises(StaleWriteError, match=r"saved again .* \(revision b5e1c0ffee05\) since revision 3a7bd3e2360a"):
+        Neo4jStore("neo4j://db").write_analysis("acme", {"p0": {"influence": 0.5}}, "3a7bd3e2360a")
+    assert server.texts() == [statement("lock_account")]
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"id": "other", "account": "x"}, r"^analysis of person 'p0': account, id is not one of influence, category, "),
+    ({"influence": [0.1]}, r"^analysis of person 'p0': influence must be a number, text or boolean, not list$"),
+])
+def test_analysis_values_that_could_break_a_node_are_refused_before_sending(server, values, message):
+    with pytest.raises(StoreError, match=message):
+        Neo4jStore("neo4j://db").write_analysis("acme", {"p0": values}, "3a7bd3e2360a")
+    assert server.calls == []
 
 
 def test_query_names_missing_parameters_before_sending_anything(server):
@@ -136,116 +187,6 @@ def test_a_rejected_query_is_one_line(server):
     server.session.execute_read.side_effect = neo4j_errors.CypherSyntaxError("Invalid input 'RETRN'\n  ^")
     with pytest.raises(StoreError, match=r"^Neo4j rejected the query: [^\n]+$"):
         Neo4jStore("neo4j://db").query("MATCH (n) RETRN n")
-
-
-def test_people_carry_query_helpers_and_neo4j_storable_values():
-    rows = account_rows(rich_account())
-    zhao = rows["create_people"][0]
-    assert (zhao["stance"], zhao["stance_value"], zhao["in_decision_unit"]) == ("neutral", 0.0, True)
-    assert zhao["contact_email"] == "zhao@huaxin.example"
-    sun = rows["create_people"][3]
-    assert (sun["stance"], sun["stance_value"], sun["in_decision_unit"]) == (-0.25, -0.25, False)
-
-    def storable(value):  # Neo4j properties: scalars or homogeneous lists of scalars, never maps
-        if isinstance(value, list):
-            return len({type(v) for v in value}) <= 1 and all(isinstance(v, (str, int, float, bool)) for v in value)
-        return isinstance(value, (str, int, float, bool))
-
-    for name, batch in rows.items():
-        for row in batch:
-            props = row.get("props", row) if name not in ("create_people", "create_departments") else row
-            assert all(storable(v) for v in props.values()), (name, props)
-
-
-# -- save -> load through an in-memory replay of the store's statements (tests/_neo4j_replay.py)
-
-
-@pytest.fixture
-def replay(monkeypatch):
-    graph = MemoryGraph()
-    server = FakeServer(monkeypatch, handler=graph.run)
-    return graph, server
-
-
-def variants() -> list:
-    """Accounts that exercise what the rows must carry: every optional shape once."""
-    data = rich_data("variants")
-    data["people"][0]["contact"] = {"e-mail": "z@x.example", "WeChat ID": "赵明_88", "phone": "+86 1"}
-    data["people"][1]["stance"] = 1            # a number that is also a label's value: stays a number
-    data["people"][2]["stance"] = "opponent"
-    data["people"][3].update(stance=0, level=6, susceptibility=0.0, interests=["多语言", "a\nb"])
-    data["departments"].append({"id": "lab", "parent": "eng", "function": "r&d"})  # a three-level chain
-    data["relationships"] += [{"member": "mei", "person": "li", "strength": 2 / 3},  # zipper's value, not the word
-                              {"member": "mei", "person": "sun", "strength": "clip", "since": "2020-02-29"}]
-    data["touches"] = [{"date": "2026-10-12", "member": "jiang", "people": ["wang", "zhao", "li"]},
-                       {"date": "2026-10-12", "member": "jiang", "people": ["sun"], "next_date": "2026-12-31"},
-                       {"date": "2026-01-01", "kind": "call"}]
-    no_dmu_list = {**rich_data("no-dmu-list"), "opportunity": {"name": "Deal"}}
-    empty_dmu = {**rich_data("empty-dmu"), "opportunity": {"name": "Deal", "decision_unit": []}}
-    return [parse_account(data), parse_account(no_dmu_list), parse_account(empty_dmu),
-            small_account("bare", people=0), rich_account(),
-            load_account(Path(__file__).parents[1] / "examples" / "huaxin-auto.yaml")]
-
-
-def test_every_account_shape_comes_back_equal_through_the_replayed_statements(replay):
-    store = Neo4jStore("neo4j://db", batch_size=2)  # several batches per section
-    for account in variants():
-        store.save(account, force=True)
-        loaded = store.load(account.id)
-        assert loaded == account, account.id
-        assert loaded.to_data() == account.to_data(), account.id
-        assert loaded.decision_unit == account.decision_unit, account.id
-
-
-def test_no_relationship_row_is_dropped_by_a_match_that_finds_nothing(replay):
-    graph, _ = replay
-    account = variants()[0]
-    Neo4jStore("neo4j://db").save(account)
-    rows = account_rows(account)
-    made = {name: sum(1 for r in graph.rels if r[0] == rel_type) for name, rel_type in [
-        ("create_department_parents", "PART_OF"), ("create_memberships", "MEMBER_OF"),
-        ("create_reporting_lines", "REPORTS_TO"), ("create_channels", "INFLUENCES"),
-        ("create_department_relations", "RELATES_TO"), ("create_touch_members", "BY"),
-        ("create_touch_people", "WITH"), ("create_decision_unit", "DECIDED_BY"), ("create_opportunity", "HAS_OPPORTUNITY")]}
-    assert made == {name: len(rows[name]) for name in made}
-    knows = len(rows["create_relationships"]) + len(rows["create_competitor_relationships"])
-    assert sum(1 for r in graph.rels if r[0] == "KNOWS") == knows
-    assert not any(v is None for _, props in graph.nodes for v in props.values())  # SET n = row stores no null
-
-
-def test_a_save_replaces_the_account_whole_and_leaves_other_accounts_alone(replay):
-    graph, _ = replay
-    store = Neo4jStore("neo4j://db")
-    store.save(rich_account("other"))
-    before = sorted(repr(n) for n in graph.nodes if n[1].get("account") == "other")
-    store.save(rich_account("acme"))
-    store.save(small_account("acme", people=1), force=True)
-    mine = [n for n in graph.nodes if n[1].get("account") == "acme"]
-    assert sorted(n[0] for n in mine) == ["Account", "Person", "Revision", "Revision"]  # both saves kept
-    assert sorted(repr(n) for n in graph.nodes if n[1].get("account") == "other") == before
-    assert store.delete("acme") == 2
-    assert [n for n in graph.nodes if n[1].get("account") == "acme"] == []
-    assert store.load("other") == rich_account("other")
-
-
-def test_save_load_list_and_delete_send_user_strings_only_as_parameters(replay):
-    _, server = replay
-    account = rich_account("hostile", name=HOSTILE)
-    store = Neo4jStore("neo4j://db")
-    store.save(account)
-    assert store.load("hostile") == account
-    assert [s.name for s in store.list()] == [HOSTILE]
-    store.delete("hostile")
-    assert {text for text, _ in server.calls} <= KNOWN_TEXTS  # texts straight from cypher/, nothing formatted in
-    assert any(params.get("name") == HOSTILE for _, params in server.calls)  # the account's name, as a value
-
-
-def test_the_revision_is_read_under_the_accounts_write_lock():
-    # Read committed lets two transactions read the same revision; the SET before the
-    # read takes the node's write lock, so the second save waits and then sees the first's.
-    text = statement("stored_revision")
-    assert text.index("SET a._lock") < text.index("RETURN a.revision")
-    assert "REMOVE a._lock" in statement("save_account")
 
 
 def test_a_missing_password_is_named(server):

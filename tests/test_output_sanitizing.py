@@ -18,7 +18,7 @@ from influence_graph.model import load_account
 from influence_graph.report.summary import PART, render_text
 from influence_graph.sanitize import csv_cell, plain_text, terminal_text
 from influence_graph.stores import cypher
-from _neo4j_replay import FakeServer
+from _fake_driver import FakeServer
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
 DATA = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
-import os
+from pathlib import Path
 
 import pytest
 
+import influence_graph as ig
 from influence_graph.model import StanceLabel, dump_account, load_account
 from influence_graph.stores import open_store
 from _store_accounts import rich_account, small_account
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture
@@ -146,23 +149,98 @@ def test_a_url_that_is_not_neo4j_is_refused(run, acme_file, tmp_path):
     assert not (tmp_path / "http:").exists()
 
 
-@pytest.mark.neo4j
-@pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set: no Neo4j server to test against")
-def test_query_against_neo4j(run, tmp_path):
-    uri = os.environ["NEO4J_URI"]
-    account = rich_account("ig-test-cli")
+# -- against the real Neo4j (tests/conftest.py: neo4j_server) -----------------------------------
+
+
+@pytest.fixture
+def neo4j_file(neo4j_env, new_id, tmp_path):
+    """A rich account file with a fresh id, and the server in NEO4J_* (the CLI reads them)."""
+    account = rich_account(new_id())
     path = tmp_path / "rich.yaml"
     path.write_text(dump_account(account), encoding="utf-8")
-    try:
-        assert run("push", str(path), "--store", uri, "--force").exit_code == 0
-        result = run("query", "strongest_influencers", "--param", "account=ig-test-cli", "--param", "person=zhao",
-                     "--format", "json", "--store", uri)
-        assert result.exit_code == 0, result.output
-        rows = json.loads(result.output)
-        assert [(r["influencer"], r["kind"], r["strength"]) for r in rows] == [
-            ("Li Wei", "advice", 0.8), (account.person("wang").name, "budget", 0.5)]
-    finally:
-        open_store(uri).delete("ig-test-cli")
+    return account, path
+
+
+def example_file(name: str, account_id: str, folder: Path):
+    """The example account ``name`` under ``account_id``, written to a file in ``folder``."""
+    account = load_account(EXAMPLES / f"{name}.yaml")
+    account.account.id = account_id
+    path = folder / f"{name}.yaml"
+    path.write_text(dump_account(account), encoding="utf-8")
+    return account, path
+
+
+@pytest.mark.neo4j
+def test_query_against_neo4j_with_parameters_in_every_format(run, neo4j_file, neo4j_server):
+    account, path = neo4j_file
+    uri = neo4j_server.uri
+    pushed = run("push", str(path), "--store", uri)
+    assert pushed.exit_code == 0 and pushed.output.startswith(f"Pushed {account.id} (华鑫汽车 Huaxin Automotive) to {uri}, revision ")
+    as_json = run("query", "strongest_influencers", "--param", f"account={account.id}", "--param", "person=zhao",
+                  "--format", "json", "--store", uri)
+    assert as_json.exit_code == 0, as_json.output
+    assert [(r["influencer"], r["kind"], r["strength"]) for r in json.loads(as_json.output)] == [
+        ("Li Wei", "advice", 0.8), (account.person("wang").name, "budget", 0.5)]
+
+    text = ("MATCH (p:Person {account: $account}) WHERE p.stance_value >= $least "
+            "RETURN p.id AS id, p.title AS title, p.stance_value AS stance ORDER BY id")
+    as_csv = run("query", text, "--param", f"account={account.id}", "--param", "least=-0.5", "--format", "csv", "--store", uri)
+    assert (as_csv.exit_code, as_csv.output) == (
+        0, "id,title,stance\nli,Deputy Chief Engineer,0.75\nsun,,-0.25\nwang,,-0.5\nzhao,CEO,0.0\n")
+    as_table = run("query", text, "--param", f"account={account.id}", "--param", "least=0", "--store", uri)
+    assert (as_table.exit_code, as_table.output) == (0, (
+        "  id                 title  stance\n"
+        "  li Deputy Chief Engineer    0.75\n"
+        "zhao                   CEO    0.00\n"))
+    nothing = run("query", text, "--param", f"account={account.id}", "--param", "least=0.8", "--store", uri)
+    assert (nothing.exit_code, nothing.output) == (0, "(no rows)\n")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("write", [
+    "CREATE (p:Person {account: 'x', id: 'x'}) RETURN p",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (p:Person) SET p.name = 'x'",
+    "CALL { MATCH (p:Person) DETACH DELETE p } IN TRANSACTIONS",
+])
+def test_query_that_writes_is_refused_in_one_line(run, neo4j_file, neo4j_server, write):
+    account, path = neo4j_file
+    run("push", str(path), "--store", neo4j_server.uri)
+    result = run("query", write, "--store", neo4j_server.uri)
+    assert (result.exit_code, result.output) == (1, (
+        "Error: queries are read-only: Neo4j refused to write "
+        "(Writing in read access mode not allowed. Attempted write to neo4j)\n"))
+    assert open_store(neo4j_server.uri).load(account.id) == account
+
+
+@pytest.mark.neo4j
+def test_push_with_analysis_then_query_by_real_power(run, neo4j_env, new_id, tmp_path):
+    account, path = example_file("nordhafen-logistics", new_id(), tmp_path)
+    pushed = run("push", str(path), "--with-analysis", "--store", neo4j_env.uri)
+    assert pushed.exit_code == 0 and pushed.output.endswith(", with its analysis.\n")
+    result = run("query", "hidden_power_holders", "--format", "json", "--store", neo4j_env.uri)
+    mine = [r["person"] for r in json.loads(result.output) if r["account"] == account.id]
+    hidden = ig.analyze(account).to_dict()["hidden_power"]
+    assert hidden and sorted(mine) == sorted(account.person(h["id"]).name for h in hidden)
+    assert open_store(neo4j_env.uri).load(account.id) == account
+
+
+def test_push_with_analysis_needs_neo4j(run, acme_file, tmp_path):
+    result = run("push", str(acme_file), "--with-analysis")
+    assert result.exit_code == 2
+    assert result.output.endswith(f"Error: --with-analysis needs a Neo4j store; {tmp_path / 'accounts'} is a local directory\n")
+    assert open_store().list() == []
+
+
+@pytest.mark.neo4j
+def test_analyze_an_account_id_in_neo4j_gives_exactly_what_the_file_gives(run, neo4j_env, new_id, tmp_path):
+    account, path = example_file("huaxin-auto", new_id(), tmp_path)
+    assert run("push", str(path), "--with-analysis", "--store", neo4j_env.uri).exit_code == 0
+    from_file = run("analyze", str(path), "--format", "json", "--as-of", "2026-11-20")
+    from_neo4j = run("analyze", account.id, "--format", "json", "--as-of", "2026-11-20", "--store", neo4j_env.uri)
+    assert from_neo4j.exit_code == 0 and from_file.exit_code == 0
+    assert from_neo4j.output == from_file.output
+    assert json.loads(from_neo4j.output)["account"]["id"] == account.id
 
 
 def test_history_lists_every_save_and_pull_gets_an_old_one(run, acme_file, tmp_path, monkeypatch):
@@ -208,8 +286,6 @@ def test_an_old_revision_reads_wherever_an_account_id_does(run, acme_file):
     assert run("validate", "acme").output.startswith("OK: acme — Acme: 1 people")
     analyzed = json.loads(run("analyze", "acme@-1", "--format", "json", "--as-of", "2026-11-20").output)
     assert [p["id"] for p in analyzed["people"]] == ["p0", "p1"]
-    import influence_graph as ig
-
     assert len(ig.load("acme@1").people) == 2 and len(ig.load("acme").people) == 1  # the notebook API too
 
 

@@ -10,6 +10,7 @@ The notebook API (DESIGN §5b)::
     portfolio = ig.analyze_all("accounts/", jobs=2)   # every stored account; .table, .results
     ig.influence_map(account, result)                 # shows inline in Jupyter; .write_html(path)
     store = ig.open_store("accounts/")                # or neo4j://… ; .save .load .list .delete .query
+    ig.write_analysis(store, account, result)         # Neo4j: the analysis onto the Person nodes
     ig.import_contacts("contacts.csv")                # a CRM export (Salesforce, HubSpot, Dynamics 365) -> Account
     ig.export(account, "acme.xlsx")                   # or .graphml / .gexf / .json for Gephi, yEd, Cytoscape
 
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .analysis import AnalysisResult
-    from .stores.base import Store
     from .portfolio import Portfolio
+    from .stores.base import Store
 
 try:
     __version__ = _metadata.version("influence-graph")
@@ -73,6 +74,7 @@ __all__ = [
     "open_store",
     "parse_account",
     "save_account",
+    "write_analysis",
 ]
 
 
@@ -165,6 +167,24 @@ def open_store(location: str | _os.PathLike[str] | None = None):
     from .stores import open_store as _open_store
 
     return _open_store(None if location is None else _os.fspath(location))
+
+
+def write_analysis(store: Store, account: Account, result: AnalysisResult | None = None) -> None:
+    """Write ``account``'s analysis onto its Person nodes in a Neo4j ``store``
+    (``influence``, ``category``, ``coach_score``, ``faction``, ``in_decision_unit``),
+    so Neo4j Browser and Bloom users can query and style by real power.
+
+    ``account`` must have been saved to (or loaded from) ``store``: the analysis
+    is written for that revision, and refused (:class:`StaleWriteError`) if the
+    account was saved again since. ``result`` defaults to ``analyze(account)``.
+    """
+    revision = store.revision_of(account)
+    if revision is None:
+        raise StoreError(f"account {account.id!r} is not saved in {store.location}: save it there first")
+    result = result if result is not None else analyze(account)
+    if result["account"]["id"] != account.id:
+        raise StoreError(f"that analysis is of account {result['account']['id']!r}, not {account.id!r}")
+    store.write_analysis(account.id, result.person_properties(), revision)
 
 
 def account_plan(

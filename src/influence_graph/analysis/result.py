@@ -310,6 +310,35 @@ class Analysis(_Model):
     def _not_computed(self) -> set[str]:
         return {k for k in _OPTIONAL_KEYS if getattr(self, k) is None}
 
+    def person_properties(self) -> dict[str, dict[str, Any]]:
+        """What a graph store keeps of the analysis, per person id: ``influence``,
+        ``category``, ``coach_score``, ``faction`` (1 = the biggest faction, None for
+        someone in none) and ``in_decision_unit``. Plain values, for ``Store.write_analysis``.
+
+        >>> from influence_graph.analysis import analyze
+        >>> from influence_graph.model import parse_account
+        >>> account = parse_account({"account": {"id": "x", "name": "X"}, "people": [
+        ...     {"id": "a", "name": "A", "roles": ["decision_maker"]}, {"id": "b", "name": "B", "reports_to": "a"},
+        ...     {"id": "c", "name": "C"}], "channels": [{"from": "b", "to": "a", "kind": "advice"}]})
+        >>> properties = analyze(account, as_of="2026-11-20").person_properties()
+        >>> {pid: (p["faction"], p["in_decision_unit"]) for pid, p in properties.items()}
+        {'a': (1, True), 'b': (1, False), 'c': (None, False)}
+        >>> sorted(properties["a"])
+        ['category', 'coach_score', 'faction', 'in_decision_unit', 'influence']
+        """
+        faction_of = {pid: number for number, members in enumerate(self.factions, 1) for pid in members}
+        dmu = set(self.decision_unit)
+        return {
+            p.id: {
+                "influence": p.influence,
+                "category": p.category,
+                "coach_score": p.coach_score,
+                "faction": faction_of.get(p.id),
+                "in_decision_unit": p.id in dmu,
+            }
+            for p in self.people
+        }
+
     # -- look-ups the renderers share (not part of the JSON) ---------------------------
     def person(self, person_id: str) -> PersonRow:
         """The customer person's row; KeyError if there is none."""
@@ -432,6 +461,10 @@ class AnalysisResult:
         if name == "people" and "id" in frame.columns:
             frame = frame.set_index("id", drop=False)
         return frame
+
+    def person_properties(self) -> dict[str, dict[str, Any]]:
+        """:meth:`Analysis.person_properties`: what a graph store keeps of the analysis."""
+        return self._analysis.person_properties()
 
     def summary(self) -> list[tuple[str, str]]:
         """The headlines, as (label, text) pairs: what a cell shows for a result."""

@@ -9,7 +9,7 @@ import click
 from ..sanitize import csv_cell, terminal_text
 from ..stores import open_store
 from ..stores.cypher import named_queries
-from ._common import check_outputs, cli, force_option, store_option, user_errors
+from ._common import check_outputs, cli, force_option, run_analysis, store_option, user_errors
 
 CELL = 80  # characters of a table cell shown in the terminal; the JSON output has everything
 
@@ -43,8 +43,12 @@ def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
                    "field are listed and nothing is saved.")
 @click.option("--prefer", type=click.Choice(["mine", "theirs"]),
               help="With --merge: settle changes to the same field in favour of your file or of the stored account.")
+@click.option("--with-analysis", is_flag=True,
+              help="Also write the analysis onto the Person nodes (influence, category, coach_score, "
+                   "faction, in_decision_unit), to query and style by in Neo4j Browser and Bloom.")
 @store_option
-def push(sources: tuple[str, ...], force: bool, merge: bool, prefer: str | None, store: str | None) -> None:
+def push(sources: tuple[str, ...], force: bool, merge: bool, prefer: str | None, with_analysis: bool,
+         store: str | None) -> None:
     """Save account files to the store, refusing to overwrite newer work.
 
     A file from `ig pull` remembers the revision it was pulled at; if the stored
@@ -56,12 +60,18 @@ def push(sources: tuple[str, ...], force: bool, merge: bool, prefer: str | None,
     if prefer and not merge:
         raise click.UsageError("--prefer settles a merge: use it with --merge")
     with user_errors(), open_store(store) as opened:
+        if with_analysis and not opened.holds_analysis:
+            raise click.UsageError(f"--with-analysis needs a Neo4j store; {opened.location} is a local directory")
         for source in sources:
             pushed = opened.push(source, force=force, merge=merge, prefer=prefer)
             if pushed.merge is not None:
                 _echo_merged(source, pushed.merge)
+            if with_analysis:
+                properties = run_analysis(pushed.account).person_properties()
+                opened.write_analysis(pushed.account.id, properties, pushed.revision)
+            analysis = ", with its analysis" if with_analysis else ""
             click.echo(f"Pushed {pushed.account.id} ({terminal_text(pushed.account.name, limit=CELL)}) to "
-                       f"{opened.location}, revision {pushed.revision}.")
+                       f"{opened.location}, revision {pushed.revision}{analysis}.")
 
 
 def _echo_merged(source: str, merged) -> None:

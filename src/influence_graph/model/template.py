@@ -31,14 +31,14 @@ people:
   # stance: champion | supporter | neutral | skeptic | opponent | unknown, or a number in [-1, 1]
   # susceptibility: 0..1, how far they are swayed by those they listen to (default 0.5)
   - id: ceo
-    name: First Last
+    name: CEO Name
     title: CEO
     department: exec
     level: 1
     roles: [decision_maker]
     stance: unknown
   - id: buyer
-    name: First Last
+    name: Buyer Name
     title: Head of Purchasing
     department: purchasing
     reports_to: ceo

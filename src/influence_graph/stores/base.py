@@ -214,6 +214,17 @@ class Store(ABC):
             "(use --store neo4j://… or set INFLUENCE_GRAPH_STORE)"
         )
 
+    #: Whether :meth:`write_analysis` keeps an analysis beside the account (Neo4j: node properties).
+    holds_analysis = False
+
+    def write_analysis(self, account_id: str, properties: dict[str, dict[str, Any]], revision: str) -> None:
+        """Keep the analysis of revision ``revision`` beside the stored account: ``properties``
+        maps person ids to plain values (influence, category, …). Only a Neo4j store does."""
+        raise StoreError(
+            f"writing the analysis into the store needs a Neo4j store; {self.location} is a local "
+            "directory, where an account file holds no analysis (use --store neo4j://… or set INFLUENCE_GRAPH_STORE)"
+        )
+
     def close(self) -> None:
         """Release connections (nothing to release for a local store)."""
 

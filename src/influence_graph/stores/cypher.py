@@ -60,6 +60,7 @@ _TOKEN = re.compile(
 )
 _PARAMETER = re.compile(r"\$(\w+)")
 _NAME_LINE = re.compile(r"^//\s*name:\s*(\S+)\s*$")
+_SCHEMA_NAME = re.compile(r"^CREATE\s+(?:CONSTRAINT|INDEX)\s+(\w+)\s+IF\s+NOT\s+EXISTS\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,19 @@ def store_statements() -> dict[str, Statement]:
                 raise StoreError(f"{path}: a store statement {problem}")
             statements[statement.name] = statement
     return statements
+
+
+def schema_name(statement: Statement) -> str:
+    """The name of the index or constraint a schema statement creates.
+
+    >>> schema_name(schema_statements()[0])
+    'account_id'
+    """
+    match = _SCHEMA_NAME.match(statement.text)
+    if match is None:
+        raise StoreError(f"{statement.source}: a schema statement is `CREATE CONSTRAINT|INDEX <name> IF NOT EXISTS …`, "
+                         f"not {statement.text.splitlines()[0]!r}")
+    return match.group(1)
 
 
 def store_statement(name: str) -> str:

@@ -53,6 +53,7 @@ from ..model import (
     parse_account,
     parse_account_text,
 )
+from .._fs import stale_temp_files
 from ..model.diff import diff_data, summarize
 from . import ACCOUNT_SUFFIXES
 from .base import (
@@ -84,11 +85,6 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def _temp_files(folder: Path, name: str) -> list[Path]:
-    """Temp files ``atomic_write_text`` makes for ``folder/name`` (``.<name>.<random>.tmp``)."""
-    return sorted(folder.glob(f".{name}.*.tmp")) if folder.is_dir() else []
 
 
 class _Record:
@@ -333,7 +329,7 @@ class LocalStore(Store):
                 pending.replace(pending.with_name(pending.name[: -len(PENDING)]))
             else:
                 pending.unlink(missing_ok=True)
-        leftovers = [t for suffix in ACCOUNT_SUFFIXES for t in _temp_files(self.directory, account_id + suffix)]
+        leftovers = [t for suffix in ACCOUNT_SUFFIXES for t in stale_temp_files(self.directory / f"{account_id}{suffix}")]
         leftovers += sorted(folder.glob(".*.tmp")) if folder.is_dir() else []
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)

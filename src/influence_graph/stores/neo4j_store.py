@@ -7,7 +7,8 @@ the account node and check its revision, delete the account's nodes, write each
 section with one ``UNWIND $rows`` statement per batch, set a new revision, and
 keep it as a ``(:Revision)`` node holding the account's canonical JSON, who saved
 it, when and a summary of the change — so history and content commit together.
-Loading, listing and queries run in managed read transactions. Every node
+Loading, listing and queries run in managed read transactions; a load that a
+save overtook is read again, so it never mixes two revisions. Every node
 carries ``account``, so accounts never mix. The graph model is drawn in
 ``cypher/README.md``.
 """
@@ -15,24 +16,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
+import random
 import re
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from ..model import Account, AccountNotFound, StoreError, dump_account, parse_account, parse_account_text
+from ..model import Account, AccountNotFound, StaleWriteError, StoreError, dump_account, parse_account
 from ..model.account import Closeness, StanceLabel, stance_value
 from ..model.diff import SECTIONS as FILE_SECTIONS
 from .base import AccountSummary, Revision, Store, change_summary, check_account_id, current_user, utc_now, utc_text
-from .cypher import Statement, named_query, schema_statements, store_statement
+from .cypher import Statement, named_query, schema_name, schema_statements, store_statement
 
 if TYPE_CHECKING:
     import pandas as pd
 
 BATCH_SIZE = 1000
+# Loads retried when a save commits in the middle of one (see _load_work).
+LOAD_ATTEMPTS = 50
+_MOVED = object()
 # Written in this order (nodes before the relationships between them).
 WRITES = (
     "create_departments",
@@ -63,9 +70,14 @@ CLEARS = (
 # The sections each read by one load_<section> statement (the account head by load_account).
 SECTIONS = tuple(section for section in FILE_SECTIONS if section != "account")
 UNRECORDED = "saved before revisions were kept"
+# The analysis written back onto Person nodes (write_analysis): what Browser and
+# Bloom users query and style by. Not account fields.
+ANALYSIS_PROPERTIES = ("influence", "category", "coach_score", "faction", "in_decision_unit")
 # Properties the store adds for scoping, ordering and querying; not account fields.
-_INTERNAL = {"account", "seq", "stance_value", "in_decision_unit"}
+_INTERNAL = {"account", "seq", "stance_value", *ANALYSIS_PROPERTIES}
 _CONTACT = "contact_"
+# What Neo4j answers a write in a read transaction (ig query runs every query as a read).
+_READ_ONLY_REFUSAL = "Neo.ClientError.Statement.AccessMode"
 _QUERY_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 # The driver logs each retry and routing failure; our one-line StoreError says it
@@ -236,6 +248,8 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 class Neo4jStore(Store):
     """Accounts in Neo4j at ``uri`` (``neo4j://``, ``neo4j+s://``, ``bolt://``, …)."""
 
+    holds_analysis = True
+
     def __init__(
         self,
         uri: str,
@@ -281,6 +295,8 @@ class Neo4jStore(Store):
         except neo4j_errors.CypherSyntaxError as exc:
             raise StoreError(f"Neo4j rejected the query: {_first_line(exc.message)}") from None
         except neo4j_errors.Neo4jError as exc:
+            if exc.code == _READ_ONLY_REFUSAL:
+                raise StoreError(f"queries are read-only: Neo4j refused to write ({_first_line(exc.message)})") from None
             # Server errors carry a code (Neo.ClientError...); errors raised in the driver may not.
             code = exc.code or type(exc).__name__
             raise StoreError(f"Neo4j error {code}: {_first_line(exc.message or str(exc))}") from None
@@ -301,10 +317,20 @@ class Neo4jStore(Store):
                 yield session
 
     def _apply_schema(self, session: neo4j.Session) -> None:
-        if not self._schema_applied:
-            for statement in schema_statements():
-                session.execute_write(_consume, statement.text, {})
-            self._schema_applied = True
+        """Apply cypher/schema.cypher, unless the database has every index and constraint in it."""
+        if self._schema_applied:
+            return
+        present = {r["name"] for r in session.execute_read(_data, store_statement("schema_names"), {})}
+        for statement in schema_statements():
+            if schema_name(statement) not in present:
+                try:
+                    session.execute_write(_consume, statement.text, {})
+                except neo4j_errors.ClientError as exc:
+                    # IF NOT EXISTS does not cover a twin being created at the same moment
+                    # (two first saves on a new database): it exists, which is all we want.
+                    if not _already_exists(exc):
+                        raise
+        self._schema_applied = True
 
     def close(self) -> None:
         self._driver.close()
@@ -361,15 +387,55 @@ class Neo4jStore(Store):
                {"account": account_id, "props": props, "saved_at": saved_at}).consume()
 
     def _from_json(self, content: str, account_id: str, number: int) -> Account:
-        return parse_account_text(content, f"revision {number} of account {account_id!r} in {self.location}", "json")
+        # Our own canonical JSON, so no need for the file loader's line numbers (a YAML
+        # parse of the text for them costs 10x the JSON parse: 0.35 s at 1,000 people).
+        where = f"revision {number} of account {account_id!r} in {self.location}"
+        try:
+            data = json.loads(content)
+        except ValueError as exc:
+            raise StoreError(f"{where} is not valid JSON ({exc})") from None
+        return parse_account(data, where)
 
     def _account(self, account_id: str, head: dict, sections: dict) -> Account:
         data = account_data({"id": account_id, **head}, sections)
         return parse_account(data, f"account {account_id!r} in {self.location}")
 
+    def write_analysis(self, account_id: str, properties: dict[str, dict[str, Any]], revision: str) -> None:
+        """Write the analysis of revision ``revision`` onto the account's Person nodes.
+
+        ``properties`` maps person ids to values of :data:`ANALYSIS_PROPERTIES`
+        (a ``None`` removes one). One write transaction, under the account's lock:
+        :class:`StaleWriteError`, writing nothing, if the account was saved again
+        since ``revision`` (the analysis would describe another account). The next
+        save of the account replaces its nodes, and with them this analysis.
+        """
+        check_account_id(account_id)
+        rows = [{"id": pid, "properties": _analysis_values(pid, values)} for pid, values in properties.items()]
+        with self._session() as session:
+            session.execute_write(self._write_analysis_work, account_id, rows, revision)
+
+    def _write_analysis_work(self, tx: neo4j.ManagedTransaction, account_id: str, rows: list, revision: str) -> None:
+        stored = tx.run(store_statement("lock_account"), {"account": account_id}).single()
+        if stored is None:
+            raise AccountNotFound(f"no account {account_id!r} in {self.location}")
+        if str(stored["revision"]) != revision:
+            raise StaleWriteError(
+                f"account {account_id!r} was saved again in {self.location} (revision {stored['revision']}) "
+                f"since revision {revision}: its analysis was not written"
+            )
+        for batch in _batches(rows, self.batch_size):
+            tx.run(store_statement("write_analysis"), {"account": account_id, "rows": batch}).consume()
+
     def _load(self, account_id: str) -> tuple[Account, str]:
         with self._session() as session:
-            head, sections = session.execute_read(_load_work, account_id)
+            for attempt in range(LOAD_ATTEMPTS):
+                head, sections = session.execute_read(_load_work, account_id)
+                if head is not _MOVED:
+                    break
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # let the saves in progress finish
+            else:
+                raise StoreError(f"account {account_id!r} kept changing while it was read from "
+                                 f"{self.location} ({LOAD_ATTEMPTS} saves in a row); try again")
         if head is None:
             raise AccountNotFound(f"no account {account_id!r} in {self.location}")
         return self._account(account_id, head, sections), str(head["revision"])
@@ -430,6 +496,25 @@ class Neo4jStore(Store):
         return pd.DataFrame(rows, columns=keys)
 
 
+def _already_exists(error: neo4j_errors.ClientError) -> bool:
+    """True for Neo4j's "an equivalent index/constraint already exists" errors."""
+    code = error.code or ""
+    return code.startswith("Neo.ClientError.Schema.") and code.endswith("AlreadyExists")
+
+
+def _analysis_values(person_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` checked: only analysis properties, each a number, text, boolean or None."""
+    unknown = sorted(set(values) - set(ANALYSIS_PROPERTIES))
+    if unknown:
+        raise StoreError(f"analysis of person {person_id!r}: {', '.join(unknown)} "
+                         f"is not one of {', '.join(ANALYSIS_PROPERTIES)}")
+    for name, value in values.items():
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise StoreError(f"analysis of person {person_id!r}: {name} must be a number, text or boolean, "
+                             f"not {type(value).__name__}")
+    return dict(values)
+
+
 def resolve_query(cypher_or_name: str) -> Statement:
     """A named query by name, or raw Cypher as an unnamed statement."""
     text = cypher_or_name.strip()
@@ -474,10 +559,22 @@ def _history_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict |
     return head.data(), _data(tx, store_statement("list_revisions"), params)
 
 
-def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[dict | None, dict[str, list]]:
+def _load_work(tx: neo4j.ManagedTransaction, account_id: str) -> tuple[Any, dict[str, list]]:
+    """The account's head and sections; ``_MOVED`` for the head if a save came in between.
+
+    Neo4j reads committed data statement by statement, not from a snapshot: a save
+    that commits between two of these statements would give people of one revision
+    and channels of the next. Every save sets a new revision, in the same
+    transaction as its nodes, so the same revision before and after the sections
+    means no save committed in between. (Under the account's lock, as in a save,
+    none can.)
+    """
     params = {"account": account_id}
     head = tx.run(store_statement("load_account"), params).single()
     if head is None:
         return None, {}
     sections = {name: _data(tx, store_statement(f"load_{name}"), params) for name in SECTIONS}
+    after = tx.run(store_statement("load_account"), params).single()
+    if after is None or after["revision"] != head["revision"]:
+        return _MOVED, {}
     return head.data(), sections
