@@ -123,3 +123,18 @@ def test_notebook_views_are_dataframes_and_typed_models():
     assert result.forecast.support == result.to_dict()["forecast"]["support"]
     with pytest.raises(AttributeError, match="has no 'forecasts'; it has: .*forecast"):
         result.forecasts
+
+
+def test_likely_coaches_are_decided_once_and_the_map_marks_exactly_them():
+    from influence_graph.viz.scene import scene
+
+    account = ig.load(ROOT / "examples" / "huaxin-auto.yaml")
+    analysis = ig.analyze(account, as_of=AS_OF).analysis
+    likely = [c for c in analysis.coach_candidates if c.likely]
+    figureheads = {f.id for f in analysis.figureheads}
+    assert 0 < len(likely) <= 3
+    assert all(not c.confirmed and c.score >= 0.4 and c.id not in figureheads for c in likely)
+    assert {c.id for c in likely} <= set(analysis.key_people)
+    view = scene(account, analysis)
+    marked = {n.id for n in view.nodes if "◇" in n.marks}
+    assert marked == {c.id for c in likely}

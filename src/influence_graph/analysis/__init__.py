@@ -30,7 +30,6 @@ from .factions import department_relations, factions
 from .followups import follow_ups, open_next_steps
 from .forecast import forecast
 from .power import (
-    EXACT_UP_TO,
     TOP_POWER_HOLDERS,
     brokerage,
     brokerage_method,
@@ -49,6 +48,7 @@ __all__ = ["analyze", "account_lead", "Analysis", "AnalysisResult", "key_people"
 
 # The best unconfirmed coach candidates count as key people (confirmed coaches always do).
 BEST_COACHES = 3
+LIKELY_COACH_SCORE = 0.4  # a candidate scoring below this is a possibility, not a likely coach
 
 
 def key_people(
@@ -61,13 +61,13 @@ def key_people(
 ) -> dict[str, list[str]]:
     """The people coverage, follow-ups and actions are about (DESIGN §4), each with why:
     the DMU, the top ``top`` power holders, confirmed coaches and the best
-    ``BEST_COACHES`` other coach candidates, gatekeepers, and anyone with an open next
-    step; in that order, each once.
+    other coach candidates (the ``likely`` ones, :func:`mark_likely_coaches`), gatekeepers,
+    and anyone with an open next step; in that order, each once.
 
-    >>> key_people(["a", "b"], ["c", "a", "d", "b"], [{"id": "e", "confirmed": True}], ["d"], top=2)
+    >>> key_people(["a", "b"], ["c", "a", "d", "b"], [{"id": "e", "confirmed": True, "likely": False}], ["d"], top=2)
     {'a': ['decision unit', 'top power holder'], 'b': ['decision unit'], 'c': ['top power holder'], 'e': ['confirmed coach'], 'd': ['gatekeeper']}
     """
-    unconfirmed = [c["id"] for c in coaches if not c.get("confirmed")][:BEST_COACHES]
+    unconfirmed = [c["id"] for c in coaches if c.get("likely")]
     groups = [
         ("decision unit", dmu),
         ("top power holder", ranking[:top]),
@@ -83,6 +83,20 @@ def key_people(
             if why not in reasons:
                 reasons.append(why)
     return chosen
+
+
+def mark_likely_coaches(coaches: Sequence[dict[str, Any]], figureheads: Sequence[str]) -> None:
+    """Mark ``likely`` the best ``BEST_COACHES`` unconfirmed candidates that score at least
+    ``LIKELY_COACH_SCORE`` and are no figurehead: key people, and the ones the map marks.
+
+    >>> found = [{"id": "a", "score": 0.7, "confirmed": False}, {"id": "b", "score": 0.3, "confirmed": False}]
+    >>> mark_likely_coaches(found, []); [c["likely"] for c in found]
+    [True, False]
+    """
+    chosen = [c["id"] for c in coaches if not c["confirmed"] and c["score"] >= LIKELY_COACH_SCORE
+              and c["id"] not in figureheads][:BEST_COACHES]
+    for candidate in coaches:
+        candidate["likely"] = candidate["id"] in chosen
 
 
 def _as_date(as_of: str | dt.date | None) -> dt.date:
@@ -225,6 +239,7 @@ def analyze(
     coverage = coverage_by_person(whole, known)
     coach_answer = coach_candidates(whole, power, broker, dmu, ties=ties, known=known)
     coaches, coach_scores = coach_answer.candidates, coach_answer.scores
+    mark_likely_coaches(coaches, categories.figureheads)
     gatekeepers = [p for p in g.customer_people(whole) if g.has_role(whole, p, "gatekeeper")]
     why_key = key_people(dmu, ranking, coaches, gatekeepers, open_next_steps(account, today))
     key = list(why_key)

@@ -126,6 +126,7 @@ class CoachCandidate(_Model):
     score: float
     reasons: list[str] = Field(description="the facts, ending with the weakest of the three parts")
     confirmed: bool
+    likely: bool = Field(description="one of the best unconfirmed candidates: a key person, marked on the map")
     parts: CoachParts
 
 

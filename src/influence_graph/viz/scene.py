@@ -27,7 +27,6 @@ __all__ = ["Line", "Node", "Scene", "scene", "seats"]
 
 MIN_SIZE, SIDE_NODE_SIZE = 10.0, 16.0
 LEGIBLE_KEY_PEOPLE = 40  # at most this many names are kept legible when zoomed out
-BEST_COACHES, BEST_COACH_SCORE = 3, 0.4  # the candidates marked ◇: at most three, each with a good score
 
 
 @dataclass
@@ -107,10 +106,8 @@ class _Facts:
         self.figureheads = {e.id: e for e in analysis.figureheads}
         self.candidates = {e.id: e for e in analysis.coach_candidates}
         self.confirmed = {e.id for e in analysis.coach_candidates if e.confirmed}
-        # Only the best candidates get the mark, never a weak one or a figurehead.
-        self.likely = [e.id for e in analysis.coach_candidates
-                       if not e.confirmed and e.id not in self.figureheads and e.score >= BEST_COACH_SCORE]
-        self.likely = self.likely[:BEST_COACHES]
+        # Only the likely coaches the analysis picked get the mark, never a weak candidate or a figurehead.
+        self.likely = [e.id for e in analysis.coach_candidates if e.likely]
         marked = set(self.hidden) | self.confirmed | set(self.likely)
         # Whose names stay legible: the analysis' key people and everyone with a mark, most powerful first.
         self.key = [row.id for row in sorted(analysis.people, key=lambda row: row.power_rank)
