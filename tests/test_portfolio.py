@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import influence_graph as ig
 from influence_graph.cli import cli
 from influence_graph.model import parse_account
+from influence_graph.model.account import signed
 from influence_graph.report.text import md_text
 
 from _store_accounts import rich_data
@@ -105,7 +106,7 @@ def test_the_portfolio_table_holds_each_accounts_headlines(store, written):
     assert "Huaxin" in run.stdout and "no decision unit" in run.stdout  # (the table wraps to the width)
     shown = ", ".join(names[i] for i in uncovered[:3])
     markdown = (out / "portfolio.md").read_text(encoding="utf-8")
-    assert (f"| Huaxin Automotive | 2027 Telematics Platform | {huaxin['forecast']['support']:+.2f} | "
+    assert (f"| Huaxin Automotive | 2027 Telematics Platform | {signed(huaxin['forecast']['support'])} | "
             f"{row['tier']} | {len(uncovered)} of {len(dmu)}: {shown} and {len(uncovered) - 3} more | ") in markdown
 
 

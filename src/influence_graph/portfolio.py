@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._fs import check_target, write_text
 from .model import FileWriteError, InfluenceGraphError
+from .model.account import signed
 from .analysis.wording import clean
 from .report.text import md_text
 from .sanitize import csv_cell
@@ -85,7 +86,7 @@ class PortfolioRow:
         return [
             self.name or self.account_id,
             self.opportunity or "—",
-            "n/a" if self.support is None else f"{self.support:+.2f}",
+            "n/a" if self.support is None else signed(self.support),
             self.tier or "—",
             self._uncovered_text(),
             self.top_risk or "none",

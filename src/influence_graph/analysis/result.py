@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ..model.account import signed
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -486,7 +488,7 @@ class AnalysisResult:
             ("Risks", str(len(a.risks))),
         ]
         if a.forecast.support is not None:
-            lines.append(("Forecast support", f"{a.forecast.support:+.2f}"))
+            lines.append(("Forecast support", signed(a.forecast.support)))
         return lines
 
     def __repr__(self) -> str:

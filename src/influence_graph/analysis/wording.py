@@ -21,7 +21,9 @@ import networkx as nx
 
 from .. import graph as g
 from ..model import CLOSENESS_VALUES
-from ..model.account import titled  # noqa: F401  (part of this module's wording: name with title)
+# Part of this module's wording, kept with the file format so that the model's own messages
+# (diffs, merges) write names and signed numbers as every output does.
+from ..model.account import MINUS, signed, titled  # noqa: F401
 from ..sanitize import plain_text
 
 
@@ -121,22 +123,6 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 
 
 # --- numbers ------------------------------------------------------------------------
-
-MINUS = "\u2212"  # the one minus sign every output uses (not the hyphen "-")
-
-
-def signed(value: float, digits: int = 2) -> str:
-    """A number with its sign, as every output shows one: ``+0.25``, ``−0.02``; a value
-    that rounds to zero is ``0.00`` (no sign, so "−0.00" never appears).
-
-    >>> signed(0.2549), signed(-0.5), signed(-0.004), signed(1, 0)
-    ('+0.25', '−0.50', '0.00', '+1')
-    """
-    shown = round(float(value), digits)
-    if shown == 0:
-        return f"{0:.{digits}f}"
-    return f"{'+' if shown > 0 else MINUS}{abs(shown):.{digits}f}"
-
 
 def rounded_change(old: float, new: float, digits: int = 2) -> float:
     """The change between two numbers as shown rounded, so that "from −0.02 to +0.25"

@@ -114,6 +114,22 @@ def titled(person_name: str, title: str | None) -> str:
     return f"{person_name} ({title})"
 
 
+MINUS = "\u2212"  # the one minus sign every output uses (not the hyphen "-")
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A number with its sign, as every output shows one: ``+0.25``, ``−0.02``; a value
+    that rounds to zero is ``0.00`` (no sign, so "−0.00" never appears).
+
+    >>> signed(0.2549), signed(-0.5), signed(-0.004), signed(1, 0)
+    ('+0.25', '−0.50', '0.00', '+1')
+    """
+    shown = round(float(value), digits)
+    if shown == 0:
+        return f"{0:.{digits}f}"
+    return f"{'+' if shown > 0 else MINUS}{abs(shown):.{digits}f}"
+
+
 def closeness_value(strength: RelationshipStrength) -> float:
     """The number a relationship strength stands for: clip 1/3, zipper 2/3, velcro 1."""
     if isinstance(strength, Closeness):

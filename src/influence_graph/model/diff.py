@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .account import Account, titled
+from .account import Account, signed, titled
 
 # Sections in file order; the two singletons are mappings, the rest lists of items.
 SECTIONS = tuple(name for name in Account.model_fields if name != "format")
@@ -170,7 +170,7 @@ def _number(value: Any) -> str:
 def _stance(value: Any) -> str:
     if value is None:
         return "unknown"
-    return f"{value:+.2f}" if isinstance(value, (int, float)) else str(value)
+    return signed(value) if isinstance(value, (int, float)) else str(value)
 
 
 def people_of(section: str, item: dict[str, Any]) -> tuple[str, ...]:

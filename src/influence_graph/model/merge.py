@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .account import FORMAT, Account, Closeness, StanceLabel, closeness_value, stance_value
+from .account import FORMAT, Account, Closeness, StanceLabel, closeness_value, signed, stance_value
 from .checks import REFERENCES, SECTION_NOUN
 from .diff import SECTIONS, SINGLETONS, TEXT_FIELDS, Change, _Names, diff_data, keyed_items, people_of
 from .errors import AccountFileError, InfluenceGraphError
@@ -122,7 +122,7 @@ def _shown(field_name: str | None, value: Any, names: _Names) -> str:
     if value is None:
         return "none" if field_name != "stance" else "unknown"
     if field_name == "stance":
-        return f"{value:+.2f}" if isinstance(value, (int, float)) else str(value)
+        return signed(value) if isinstance(value, (int, float)) else str(value)
     if field_name == "reports_to":
         return names.person(value)
     if field_name in ("department", "parent", "member"):
