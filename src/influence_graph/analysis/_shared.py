@@ -29,7 +29,7 @@ def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     {'p': {'m': 1.0}}
     """
     ties: dict[str, dict[str, float]] = {}
-    for member, person, data in graph.edges(data=True):
+    for member, person, data in g.edges_with_data(graph):
         if data[g.KIND] == g.KIND_RELATIONSHIP:
             known = ties.setdefault(person, {})
             known[member] = max(known.get(member, 0.0), data[g.STRENGTH])

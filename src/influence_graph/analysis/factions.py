@@ -62,7 +62,7 @@ def _cross_department_ties(graph: nx.MultiDiGraph, rivalry: bool) -> dict[tuple[
     (ids sorted): for each pair of people, the strongest channel of that sign."""
     department = {p: graph.nodes[p][g.DEPARTMENT] for p in g.customer_people(graph)}
     found: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    for u, v, data in graph.edges(data=True):
+    for u, v, data in g.edges_with_data(graph):
         kind = data[g.KIND]
         if not (kind == "rivalry" if rivalry else g.is_positive_channel(kind)):
             continue
