@@ -3,10 +3,12 @@ stability shares separate clear answers from fragile ones."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from influence_graph import graph as g
 from influence_graph.analysis import analyze
@@ -20,12 +22,17 @@ from influence_graph.analysis.confidence import (
     perturbed_samples,
 )
 from influence_graph.analysis.forecast import listening_arrays, settle
+from influence_graph.analysis.opinion import influence_matrix, total_effects
 from influence_graph.analysis.power import brokerage, influence, power_ranking
 from influence_graph.model import load_account, parse_account
 
 # The module (the package attribute `confidence` could be shadowed by a function).
 confidence_module = importlib.import_module("influence_graph.analysis.confidence")
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
+_spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
 
 
 def graphs(account):
@@ -90,10 +97,9 @@ def test_batched_settle_matches_solving_each_sample(high_susceptibility):
         np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-7)
 
 
-def test_batched_settle_solves_a_sample_jacobi_cannot():
-    # A fully susceptible pair listening only to each other: Jacobi contracts by
-    # ~1 − 1e-6 per step, so these samples go to the direct solve.
-    account = parse_account({
+def stiff_account():
+    """A fully susceptible pair listening only to each other: Jacobi cannot finish."""
+    return parse_account({
         "account": {"id": "x", "name": "X"},
         "people": [{"id": "a", "name": "A", "stance": 1.0, "susceptibility": 1.0},
                    {"id": "b", "name": "B", "stance": -0.5, "susceptibility": 1.0},
@@ -101,7 +107,11 @@ def test_batched_settle_solves_a_sample_jacobi_cannot():
         "channels": [{"from": "a", "to": "b", "kind": "advice"}, {"from": "b", "to": "a", "kind": "trust"},
                      {"from": "a", "to": "c", "kind": "advice"}],
     })
-    _, deference = graphs(account)
+
+
+def test_batched_settle_solves_a_sample_jacobi_cannot():
+    # Jacobi contracts by ~1 − 1e-6 per step here, so these samples go to the direct solve.
+    _, deference = graphs(stiff_account())
     people, listening, lam = listening_arrays(deference)
     x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
     weights, stances = perturbed_samples(listening, x0, np.ones(3, bool), samples=4, seed=2)
@@ -110,6 +120,62 @@ def test_batched_settle_solves_a_sample_jacobi_cannot():
     for k in range(4):
         np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-9)
         assert stances[:2, k].min() - 1e-6 <= settled[0, k] <= stances[:2, k].max() + 1e-6
+
+
+def _scatter_add_jacobi(pattern, lam, rhs, start, transposed, tolerance):
+    """The straightforward batched Jacobi: gather, multiply and one sparse scatter-add per step."""
+    n, nnz = pattern.n, len(pattern.rows)
+    coupling, diagonal = confidence_module._coupling(pattern, lam)
+    gather, scatter = (pattern.rows, pattern.cols) if transposed else (pattern.cols, pattern.rows)
+    to_scatter = sp.csr_matrix((np.ones(nnz), (scatter, np.arange(nnz))), shape=(n, nnz))
+    current, change = start, None
+    for _ in range(confidence_module._MAX_ITER):
+        previous = current
+        current = (rhs + to_scatter @ (coupling * np.take(current, gather, axis=0))) / diagonal
+        change = np.abs(current - previous).max(axis=0)
+        if change.max() < tolerance:
+            break
+    return current, change
+
+
+def reference_power_block(pattern, lam):
+    rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
+    diagonal = confidence_module._coupling(pattern, lam)[1]
+    tolerance = confidence_module._TOL / pattern.n
+    carry, change = _scatter_add_jacobi(pattern, lam, rhs, rhs / diagonal, True, tolerance)
+    power = (1.0 - lam)[:, None] * carry
+    for sample in np.flatnonzero(change >= tolerance):
+        power[:, sample] = total_effects(influence_matrix(pattern.matrix(sample), lam), lam)
+    return power
+
+
+def reference_settle_block(pattern, lam, stances):
+    rhs = (1.0 - lam)[:, None] * stances
+    tol = confidence_module._TOL
+    settled, change = _scatter_add_jacobi(pattern, lam, rhs, stances.copy(), False, tol)
+    for sample in np.flatnonzero(change >= tol):
+        settled[:, sample] = settle(pattern.matrix(sample), lam, stances[:, sample])
+    return settled
+
+
+@pytest.mark.parametrize("account", [
+    random_account(0), random_account(2, n=200), stiff_account(), load_account(EXAMPLE),
+    generate.synthetic_account(1500, seed=2),
+], ids=["random", "random-200", "stiff", "huaxin", "synthetic-1500"])
+def test_stacked_jacobi_is_the_scatter_add_to_the_last_bit(account):
+    """One block-diagonal product per step gives bit for bit what gather, multiply and
+    scatter-add gave, block by block, including the samples left to the direct solve."""
+    _, deference = graphs(account)
+    people, listening, lam = listening_arrays(deference)
+    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
+    weights, stances = perturbed_samples(listening, x0, np.ones(len(people), bool), samples=30, seed=3)
+    pattern = _Pattern(listening, weights)
+    blocks = pattern.blocks()
+    assert len(blocks) > 1 or pattern.n < 1000  # the largest account takes several blocks
+    power = np.concatenate([reference_power_block(block, lam) for _, block in blocks], axis=1)
+    settled = np.concatenate([reference_settle_block(block, lam, stances[:, part]) for part, block in blocks], axis=1)
+    assert np.array_equal(batched_power(pattern, lam), power)
+    assert np.array_equal(batched_settle(pattern, lam, stances), settled)
 
 
 def test_perturbations_stay_in_range_and_are_seeded():
@@ -177,8 +243,6 @@ def test_shares_count_the_samples_in_which_each_answer_holds(seed):
     # Recompute every sample the slow way (one direct solve of power and forecast each)
     # and count: the batched shares must be exactly those counts.
     from influence_graph.analysis.forecast import support_weights
-    from influence_graph.analysis.opinion import influence_matrix, total_effects
-
     account = random_account(seed)
     deference, power, ranking, coaches, parts, dmu = answers(account)
     samples = 40

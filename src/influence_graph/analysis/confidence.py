@@ -7,8 +7,8 @@ weight is scaled by a factor drawn from [1 − STRENGTH_SPREAD, 1 + STRENGTH_SPR
 each stance moves by up to ±STANCE_SPREAD (±UNKNOWN_STANCE_SPREAD when unknown),
 clipped to [−1, 1]. Every sample is re-answered by the same model as the analysis:
 real power (social power in the Friedkin–Johnsen model) and the forecast by
-batched Jacobi iteration on ``(people, samples)`` arrays, computed in blocks of
-samples sized to the account; the top coach by the coach module's own formula
+batched Jacobi iteration, computed in blocks of samples sized to the account,
+each block's samples stacked into one block-diagonal sparse system; the top coach by the coach module's own formula
 (:func:`~influence_graph.analysis.coaches.coach_scores`) on re-drawn influence
 and stances. Brokerage, access to the decision unit and our relationships are
 held fixed (betweenness per sample would cost a full shortest-path run each).
@@ -54,8 +54,8 @@ def block_size(edges: int, samples: int) -> int:
 
 class _Pattern:
     """The listening matrix's fixed sparsity pattern with one weight column per
-    sample: products for every sample at once are a gather, a multiply and one
-    sparse scatter-add."""
+    sample. A block of samples runs its Jacobi steps on one block-diagonal matrix
+    (:meth:`stacked`): a step for every sample at once is one sparse product."""
 
     def __init__(self, listening: sp.csr_matrix, weights: np.ndarray):
         listening = sp.csr_matrix(listening)
@@ -65,9 +65,11 @@ class _Pattern:
         self.rows = np.repeat(np.arange(n), np.diff(listening.indptr))
         self.cols = listening.indices
         self.weights = weights  # (nnz, samples)
-        self.to_rows = sp.csr_matrix((np.ones(nnz), (self.rows, np.arange(nnz))), shape=(n, nnz))
-        self.to_cols = sp.csr_matrix((np.ones(nnz), (self.cols, np.arange(nnz))), shape=(n, nnz))
-        self.row_sums = self.to_rows @ weights
+        to_rows = sp.csr_matrix((np.ones(nnz), (self.rows, np.arange(nnz))), shape=(n, nnz))
+        self.row_sums = to_rows @ weights
+        # The entries by column, in listening order within a column: the transposed pattern.
+        self.by_column = np.argsort(self.cols, kind="stable")
+        self.column_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.cols, minlength=n))))
 
     def matrix(self, sample: int) -> sp.csr_matrix:
         return sp.csr_matrix((self.weights[:, sample], self.indices, self.indptr), shape=(self.n, self.n))
@@ -83,6 +85,22 @@ class _Pattern:
             out.append((part, block))
         return out
 
+    def stacked(self, values: np.ndarray, transposed: bool = False) -> sp.csr_matrix:
+        """One ``(n·k, n·k)`` block-diagonal matrix of the ``k`` samples' matrices with these
+        entry ``values`` ``(nnz, k)`` (or of their transposes), samples one after another:
+        vectors over it hold sample 0's people, then sample 1's, … Each row adds its entries
+        in the order of the pattern (by column, transposed), as a scatter-add would."""
+        nnz, k = values.shape
+        if transposed:
+            order, pointers, columns = self.by_column, self.column_ptr, self.rows[self.by_column]
+            values = values[order]
+        else:
+            pointers, columns = self.indptr, self.cols
+        offsets = np.arange(k)
+        indptr = np.append((pointers[:-1][None, :] + nnz * offsets[:, None]).ravel(), nnz * k)
+        indices = (columns[None, :] + self.n * offsets[:, None]).ravel()
+        return sp.csr_matrix((values.T.ravel(), indices, indptr), shape=(self.n * k, self.n * k))
+
 
 def perturbed_samples(
     listening: sp.csr_matrix, stances: np.ndarray, known: np.ndarray, samples: int = SAMPLES, seed: int = SEED
@@ -97,10 +115,11 @@ def perturbed_samples(
     listening = sp.csr_matrix(listening)
     listening.sort_indices()
     rng = np.random.default_rng(seed)
-    factors = rng.uniform(1.0 - STRENGTH_SPREAD, 1.0 + STRENGTH_SPREAD, size=(listening.nnz, samples))
+    weights = rng.uniform(1.0 - STRENGTH_SPREAD, 1.0 + STRENGTH_SPREAD, size=(listening.nnz, samples))
+    weights *= listening.data[:, None]  # in place: at 20,000 people this array is 150 MB
     spread = np.where(known, STANCE_SPREAD, UNKNOWN_STANCE_SPREAD)[:, None]
     noise = rng.uniform(-1.0, 1.0, size=(len(stances), samples)) * spread
-    return listening.data[:, None] * factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
+    return weights, np.clip(stances[:, None] + noise, -1.0, 1.0)
 
 
 def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
@@ -114,19 +133,32 @@ def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     return power
 
 
+def _jacobi(system: sp.csr_matrix, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
+            tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Jacobi steps ``x ← (rhs + system·x) / diagonal`` on ``(k, n)`` stacked samples
+    (:meth:`_Pattern.stacked`) until no value moves by ``tolerance`` (at most ``_MAX_ITER``):
+    the result ``(k, n)`` and each sample's last largest move. The stop is decided over the
+    whole block, so every sample of a block takes the same steps."""
+    k, n = rhs.shape
+    rhs, diagonal, current = rhs.ravel(), diagonal.ravel(), start.ravel()
+    previous = current
+    for _ in range(_MAX_ITER):
+        previous = current
+        current = (rhs + system @ current) / diagonal
+        if np.abs(current - previous).max() < tolerance:
+            break
+    change = np.abs(current - previous).reshape(k, n).max(axis=1)
+    return current.reshape(k, n), change
+
+
 def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
-    rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
-    carry = rhs / diagonal
-    change = np.zeros(rhs.shape[1])
+    k = pattern.weights.shape[1]
+    rhs = np.full((k, pattern.n), 1.0 / pattern.n)
+    diagonal = np.broadcast_to(diagonal[:, 0], (k, pattern.n))
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
-    for _ in range(_MAX_ITER):
-        previous = carry
-        carry = (rhs + pattern.to_cols @ (coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
-        change = np.abs(carry - previous).max(axis=0)
-        if change.max() < tolerance:
-            break
-    power = (1.0 - lam)[:, None] * carry
+    carry, change = _jacobi(pattern.stacked(coupling, transposed=True), rhs, diagonal, rhs / diagonal, tolerance)
+    power = (1.0 - lam)[:, None] * carry.T
     for sample in np.flatnonzero(change >= tolerance):
         power[:, sample] = total_effects(influence_matrix(pattern.matrix(sample), lam), lam)
     return power
@@ -152,14 +184,10 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
-    rhs = (1.0 - lam)[:, None] * stances
-    settled = stances.copy()
-    for _ in range(_MAX_ITER):
-        previous = settled
-        settled = (rhs + pattern.to_rows @ (coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
-        change = np.abs(settled - previous).max(axis=0)
-        if change.max() < _TOL:
-            break
+    rhs = ((1.0 - lam)[:, None] * stances).T
+    diagonal = np.broadcast_to(diagonal[:, 0], rhs.shape)
+    settled, change = _jacobi(pattern.stacked(coupling), rhs, diagonal, stances.T, _TOL)
+    settled = settled.T.copy()
     for sample in np.flatnonzero(change >= _TOL):
         settled[:, sample] = solve(opinion_system(pattern.matrix(sample), lam), (1.0 - lam) * stances[:, sample])
     return settled
