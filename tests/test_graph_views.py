@@ -150,3 +150,16 @@ def test_edges_with_data_is_the_edge_view(name, account):
     fast, view = list(g.edges_with_data(whole)), list(whole.edges(data=True))
     assert fast == view
     assert all(a[2] is b[2] for a, b in zip(fast, view))  # the graph's own data dicts
+
+
+@pytest.mark.parametrize("name, account", list(accounts()), ids=lambda x: x if isinstance(x, str) else "")
+def test_warm_links_are_the_warm_graph(name, account):
+    """The analysis walks the warm graph's links as plain dicts built from the tie graph:
+    the same nodes, the same neighbours in the same order, the same strengths and costs."""
+    whole = g.account_graph(account)
+    warm = g.warm_graph(whole)
+    expected = {node: {b: dict(data) for b, data in nbrs.items()} for node, nbrs in warm.adjacency()}
+    for links in (g.warm_links(whole), g.warm_links(whole, g.tie_graph(whole))):
+        assert list(links) == list(expected)
+        assert {node: list(nbrs) for node, nbrs in links.items()} == {node: list(nbrs) for node, nbrs in expected.items()}
+        assert links == expected

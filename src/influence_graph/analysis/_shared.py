@@ -38,7 +38,8 @@ def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
 
 class AnalysisContext:
     """The graphs and look-ups of one analysis, each built once on first use and then
-    shared by every measure: the account graph, its deference, tie and warm views,
+    shared by every measure: the account graph, its deference and tie views, the warm
+    graph's links (:func:`~influence_graph.graph.warm_links`),
     our team's ties to each person, and the opinion model of power and forecast."""
 
     def __init__(self, whole: nx.MultiDiGraph):
@@ -53,8 +54,8 @@ class AnalysisContext:
         return g.tie_graph(self.whole)
 
     @cached_property
-    def warm(self) -> nx.DiGraph:
-        return g.warm_graph(self.whole)
+    def warm(self) -> dict[str, dict[str, dict[str, float]]]:
+        return g.warm_links(self.whole, self.ties)
 
     @cached_property
     def team_ties(self) -> dict[str, dict[str, float]]:
