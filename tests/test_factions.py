@@ -218,4 +218,4 @@ def test_inner_strength_is_the_weighted_degree_inside_the_faction(ties):
     assert len(communities) >= 2
     for members in communities:
         inner = ties.subgraph(members)
-        assert {p: inner_strength(ties, p, members) for p in members} == dict(inner.degree(weight=g.WEIGHT))
+        assert {p: inner_strength(ties.adj[p], p, members) for p in members} == dict(inner.degree(weight=g.WEIGHT))

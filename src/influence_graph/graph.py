@@ -248,10 +248,11 @@ def warm_links(graph: nx.MultiDiGraph, ties: nx.Graph | None = None) -> dict[str
     strongest channel or line either way); our team's come from their relationships.
     """
     ties = tie_graph(graph) if ties is None else ties
+    adjacency = dict(ties.adjacency())
     links: dict[str, dict[str, dict[str, float]]] = {}
     for node, side in graph.nodes(data=SIDE):
         if side == SIDE_CUSTOMER:
-            links[node] = {b: {STRENGTH: d[WEIGHT], COST: -math.log(d[WEIGHT])} for b, d in ties.adj[node].items()}
+            links[node] = {b: {STRENGTH: d[WEIGHT], COST: -math.log(d[WEIGHT])} for b, d in adjacency[node].items()}
         elif side == SIDE_TEAM:
             strongest = _strongest_pairs((node, person, data[STRENGTH]) for person, keyed in graph.adj[node].items()
                                          for data in keyed.values() if data[KIND] == KIND_RELATIONSHIP)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 
 import networkx as nx
 
@@ -45,11 +46,12 @@ def factions(ties: nx.Graph) -> list[list[str]]:
     if ties.number_of_edges() == 0:
         return []
     communities = _igraph.communities(ties, g.WEIGHT, seed=FACTION_SEED, runs=FACTION_RUNS)
+    adjacency = dict(ties.adjacency())  # the plain dicts: no view per look-up
     ranked = []
     for members in communities:
         if len(members) < MIN_FACTION_SIZE:
             continue
-        core = {p: inner_strength(ties, p, members) for p in members}
+        core = {p: inner_strength(adjacency[p], p, members) for p in members}
         ordered = sorted(members, key=lambda p: (-core[p], str(p)))
         # Each tie inside counted from both ends; fsum: the same total whatever the order.
         inside = math.fsum(core.values()) / 2
@@ -58,16 +60,16 @@ def factions(ties: nx.Graph) -> list[list[str]]:
     return [ordered for *_, ordered in ranked]
 
 
-def inner_strength(ties: nx.Graph, person, members: set) -> float:
-    """The total ``weight`` of ``person``'s ties to ``members``: their weighted degree inside
-    the faction (a tie to themselves counted twice, as NetworkX's degree counts it), added
-    in the order of their ties, without a subgraph view over the whole graph.
+def inner_strength(neighbours: Mapping, person, members: set) -> float:
+    """The total ``weight`` of ``person``'s ties to ``members`` (``neighbours``: their
+    adjacency in the tie graph): their weighted degree inside the faction (a tie to
+    themselves counted twice, as NetworkX's degree counts it), added in the order of
+    their ties, without a subgraph view over the whole graph.
 
     >>> ties = nx.Graph([(1, 2, {"weight": 0.5}), (1, 3, {"weight": 0.25}), (1, 4, {"weight": 1.0})])
-    >>> inner_strength(ties, 1, {1, 2, 3})
+    >>> inner_strength(ties.adj[1], 1, {1, 2, 3})
     0.75
     """
-    neighbours = ties.adj[person]
     loop = neighbours[person].get(g.WEIGHT, 1) if person in neighbours else 0
     return sum(data.get(g.WEIGHT, 1) for other, data in neighbours.items() if other in members) + loop
 
