@@ -303,4 +303,6 @@ def _analyze(account: Account, as_of, assume, confidence: bool, exact: bool) -> 
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu,
                                               top=TOP_POWER_HOLDERS, model=shared.model)
-    return AnalysisResult(Analysis.model_validate(data))
+    result = AnalysisResult(Analysis.model_validate(data))
+    shared.release()
+    return result

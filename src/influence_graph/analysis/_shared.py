@@ -67,6 +67,16 @@ class AnalysisContext:
 
         return OpinionModel(self.deference)
 
+    def release(self) -> None:
+        """Empty the graphs of this analysis once it is done. NetworkX's cached views (edge
+        and degree views hold their graph) make every graph a reference cycle, so only a
+        garbage collection would free one, walking every node and edge first (a third of
+        a second at 10,000 people); emptied, their contents go at once."""
+        for graph in (self.whole, self.__dict__.get("deference"), self.__dict__.get("ties")):
+            if graph is not None:
+                graph.clear()
+        self.__dict__.pop("model", None)
+
 
 def strongest(ties: dict[str, float]) -> tuple[str | None, float]:
     """The member with the strongest tie (first in order on equal strength), and the strength."""
