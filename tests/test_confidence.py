@@ -122,10 +122,18 @@ def test_batched_settle_solves_a_sample_jacobi_cannot():
         assert stances[:2, k].min() - 1e-6 <= settled[0, k] <= stances[:2, k].max() + 1e-6
 
 
+def _scatter_add_coupling(pattern, lam):
+    """``(ΛW)[i, j]`` per listening entry and sample ``(nnz, k)``, and the diagonal ``(n, 1)``."""
+    row_sums, weights = pattern.row_sums.T, pattern.weights.T
+    spread = np.divide((lam * lam)[:, None], row_sums, out=np.zeros_like(row_sums), where=row_sums > 0)
+    return spread[pattern.rows] * weights, (1.0 - lam * (1.0 - lam))[:, None]
+
+
 def _scatter_add_jacobi(pattern, lam, rhs, start, transposed, tolerance):
-    """The straightforward batched Jacobi: gather, multiply and one sparse scatter-add per step."""
+    """The straightforward batched Jacobi on ``(people, samples)`` arrays: gather, multiply
+    and one sparse scatter-add per step."""
     n, nnz = pattern.n, len(pattern.rows)
-    coupling, diagonal = confidence_module._coupling(pattern, lam)
+    coupling, diagonal = _scatter_add_coupling(pattern, lam)
     gather, scatter = (pattern.rows, pattern.cols) if transposed else (pattern.cols, pattern.rows)
     to_scatter = sp.csr_matrix((np.ones(nnz), (scatter, np.arange(nnz))), shape=(n, nnz))
     current, change = start, None
@@ -139,8 +147,8 @@ def _scatter_add_jacobi(pattern, lam, rhs, start, transposed, tolerance):
 
 
 def reference_power_block(pattern, lam):
-    rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
-    diagonal = confidence_module._coupling(pattern, lam)[1]
+    rhs = np.full((pattern.n, pattern.samples), 1.0 / pattern.n)
+    diagonal = _scatter_add_coupling(pattern, lam)[1]
     tolerance = confidence_module._TOL / pattern.n
     carry, change = _scatter_add_jacobi(pattern, lam, rhs, rhs / diagonal, True, tolerance)
     power = (1.0 - lam)[:, None] * carry

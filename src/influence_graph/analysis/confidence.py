@@ -53,53 +53,69 @@ def block_size(edges: int, samples: int) -> int:
 
 
 class _Pattern:
-    """The listening matrix's fixed sparsity pattern with one weight column per
-    sample. A block of samples runs its Jacobi steps on one block-diagonal matrix
-    (:meth:`stacked`): a step for every sample at once is one sparse product."""
+    """The listening matrix's fixed sparsity pattern with the listening weights of every
+    sample, one row per sample (``weights``: ``(samples, nnz)``, each sample's values in
+    ``listening``'s sorted CSR order). A block of samples runs its Jacobi steps on one
+    block-diagonal matrix (:meth:`stacked`): a step for every sample at once is one
+    sparse product."""
 
     def __init__(self, listening: sp.csr_matrix, weights: np.ndarray):
+        """``weights`` as :func:`perturbed_samples` draws them, ``(nnz, samples)``."""
         listening = sp.csr_matrix(listening)
         listening.sort_indices()
         n, nnz = listening.shape[0], listening.nnz
         self.n, self.indptr, self.indices = n, listening.indptr, listening.indices
         self.rows = np.repeat(np.arange(n), np.diff(listening.indptr))
         self.cols = listening.indices
-        self.weights = weights  # (nnz, samples)
         to_rows = sp.csr_matrix((np.ones(nnz), (self.rows, np.arange(nnz))), shape=(n, nnz))
-        self.row_sums = to_rows @ weights
+        self.row_sums = np.ascontiguousarray((to_rows @ weights).T)  # (samples, n)
+        # A sample's values side by side: a block of samples is a slice of rows, read in one sweep.
+        self.weights = np.ascontiguousarray(weights.T)
         # The entries by column, in listening order within a column: the transposed pattern.
         self.by_column = np.argsort(self.cols, kind="stable")
         self.column_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.cols, minlength=n))))
+        self._structures: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}  # shared by the blocks
+
+    @property
+    def samples(self) -> int:
+        return self.weights.shape[0]
 
     def matrix(self, sample: int) -> sp.csr_matrix:
-        return sp.csr_matrix((self.weights[:, sample], self.indices, self.indptr), shape=(self.n, self.n))
+        return sp.csr_matrix((self.weights[sample], self.indices, self.indptr), shape=(self.n, self.n))
 
     def blocks(self) -> list[tuple[slice, _Pattern]]:
-        """The samples in blocks of :func:`block_size` columns, each as a pattern of its own."""
+        """The samples in blocks of :func:`block_size` samples, each as a pattern of its own."""
         out = []
-        size = block_size(len(self.rows), self.weights.shape[1])
-        for start in range(0, self.weights.shape[1], size):
+        size = block_size(len(self.rows), self.samples)
+        for start in range(0, self.samples, size):
             part = slice(start, start + size)
             block = copy.copy(self)
-            block.weights, block.row_sums = self.weights[:, part], self.row_sums[:, part]
+            block.weights, block.row_sums = self.weights[part], self.row_sums[part]
             out.append((part, block))
         return out
 
     def stacked(self, values: np.ndarray, transposed: bool = False) -> sp.csr_matrix:
         """One ``(n·k, n·k)`` block-diagonal matrix of the ``k`` samples' matrices with these
-        entry ``values`` ``(nnz, k)`` (or of their transposes), samples one after another:
+        entry ``values`` ``(k, nnz)`` (or of their transposes), samples one after another:
         vectors over it hold sample 0's people, then sample 1's, … Each row adds its entries
         in the order of the pattern (by column, transposed), as a scatter-add would."""
-        nnz, k = values.shape
-        if transposed:
-            order, pointers, columns = self.by_column, self.column_ptr, self.rows[self.by_column]
-            values = values[order]
-        else:
-            pointers, columns = self.indptr, self.cols
-        offsets = np.arange(k)
-        indptr = np.append((pointers[:-1][None, :] + nnz * offsets[:, None]).ravel(), nnz * k)
-        indices = (columns[None, :] + self.n * offsets[:, None]).ravel()
-        return sp.csr_matrix((values.T.ravel(), indices, indptr), shape=(self.n * k, self.n * k))
+        k, nnz = values.shape
+        indptr, indices = self._structure(k, transposed)
+        data = np.take(values, self.by_column, axis=1) if transposed else values
+        return sp.csr_matrix((data.ravel(), indices, indptr), shape=(self.n * k, self.n * k))
+
+    def _structure(self, k: int, transposed: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The block-diagonal matrix's ``indptr`` and ``indices`` for ``k`` samples."""
+        key = (k, transposed)
+        if key not in self._structures:
+            nnz = len(self.rows)
+            pointers, columns = (self.column_ptr, self.rows[self.by_column]) if transposed else (self.indptr, self.cols)
+            dtype = np.int32 if max(nnz, self.n) * k < np.iinfo(np.int32).max else np.int64
+            offsets = np.arange(k, dtype=dtype)[:, None]
+            indptr = np.append((pointers[:-1].astype(dtype)[None, :] + nnz * offsets).ravel(), dtype(nnz * k))
+            indices = (columns.astype(dtype)[None, :] + self.n * offsets).ravel()
+            self._structures[key] = indptr, indices
+        return self._structures[key]
 
 
 def perturbed_samples(
@@ -127,7 +143,7 @@ def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     transposed system ``(I − ΛW)ᵀ y = 1/n`` by batched Jacobi iteration (it contracts
     as fast as the forecast's), then ``(I − Λ) y``; a sample that has not converged
     after ``_MAX_ITER`` steps is solved on its own."""
-    power = np.empty((pattern.n, pattern.weights.shape[1]))
+    power = np.empty((pattern.n, pattern.samples))
     for part, block in pattern.blocks():
         power[:, part] = _power_block(block, lam)
     return power
@@ -140,12 +156,16 @@ def _jacobi(system: sp.csr_matrix, rhs: np.ndarray, diagonal: np.ndarray, start:
     the result ``(k, n)`` and each sample's last largest move. The stop is decided over the
     whole block, so every sample of a block takes the same steps."""
     k, n = rhs.shape
-    rhs, diagonal, current = rhs.ravel(), diagonal.ravel(), start.ravel()
-    previous = current
+    rhs, diagonal = rhs.ravel(), np.ascontiguousarray(diagonal).ravel()
+    current = previous = np.ascontiguousarray(start).ravel()
+    moved = np.empty_like(current)
     for _ in range(_MAX_ITER):
         previous = current
-        current = (rhs + system @ current) / diagonal
-        if np.abs(current - previous).max() < tolerance:
+        current = system @ current
+        current += rhs
+        current /= diagonal
+        np.subtract(current, previous, out=moved)
+        if np.abs(moved, out=moved).max() < tolerance:
             break
     change = np.abs(current - previous).reshape(k, n).max(axis=1)
     return current.reshape(k, n), change
@@ -153,9 +173,8 @@ def _jacobi(system: sp.csr_matrix, rhs: np.ndarray, diagonal: np.ndarray, start:
 
 def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
-    k = pattern.weights.shape[1]
-    rhs = np.full((k, pattern.n), 1.0 / pattern.n)
-    diagonal = np.broadcast_to(diagonal[:, 0], (k, pattern.n))
+    rhs = np.full((pattern.samples, pattern.n), 1.0 / pattern.n)
+    diagonal = np.broadcast_to(diagonal, rhs.shape)
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
     carry, change = _jacobi(pattern.stacked(coupling, transposed=True), rhs, diagonal, rhs / diagonal, tolerance)
     power = (1.0 - lam)[:, None] * carry.T
@@ -165,10 +184,11 @@ def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
 
 
 def _coupling(pattern: _Pattern, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample, ``(ΛW)[i, j]`` off the diagonal for each listening entry, and the diagonal of ``I − ΛW``."""
-    spread = np.divide((lam * lam)[:, None], pattern.row_sums, out=np.zeros_like(pattern.row_sums),
-                       where=pattern.row_sums > 0)
-    return spread[pattern.rows] * pattern.weights, (1.0 - lam * (1.0 - lam))[:, None]
+    """Per sample, ``(ΛW)[i, j]`` off the diagonal for each listening entry ``(samples, nnz)``,
+    and the diagonal of ``I − ΛW`` ``(n,)``."""
+    row_sums = pattern.row_sums
+    spread = np.divide((lam * lam)[None, :], row_sums, out=np.zeros_like(row_sums), where=row_sums > 0)
+    return np.take(spread, pattern.rows, axis=1) * pattern.weights, 1.0 - lam * (1.0 - lam)
 
 
 def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
@@ -185,7 +205,7 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = ((1.0 - lam)[:, None] * stances).T
-    diagonal = np.broadcast_to(diagonal[:, 0], rhs.shape)
+    diagonal = np.broadcast_to(diagonal, rhs.shape)
     settled, change = _jacobi(pattern.stacked(coupling), rhs, diagonal, stances.T, _TOL)
     settled = settled.T.copy()
     for sample in np.flatnonzero(change >= _TOL):
@@ -234,6 +254,7 @@ def confidence(
     known = np.array([bool(node.get(g.STANCE_KNOWN, False)) for node in nodes])
     weights, stances = perturbed_samples(listening, x0, known, samples, seed)
     pattern = _Pattern(listening, weights)
+    del weights  # the pattern keeps its own copy, sample by sample
     sampled_power = batched_power(pattern, lam)
     return {
         "samples": samples,
