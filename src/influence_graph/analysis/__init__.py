@@ -14,7 +14,7 @@ from .. import graph as g
 from ..model import Account, InfluenceGraphError
 from ..model.loader import _gc_paused
 from . import wording
-from ._shared import AnalysisContext, team_members
+from ._shared import AnalysisContext, one_blas_thread, team_members
 from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
@@ -223,7 +223,7 @@ def analyze(
     # An analysis builds millions of objects that nearly all live until it ends; each
     # collection meanwhile would walk them all again (a seventh of the time at 10,000
     # people). What is left in cycles is collected once it is done.
-    with _gc_paused():
+    with _gc_paused(), one_blas_thread(len(account.people)):
         return _analyze(account, as_of, assume, confidence, exact)
 
 

@@ -1,6 +1,7 @@
 """Small helpers shared by the coverage, coach, channel and risk analyses."""
 from __future__ import annotations
 
+import contextlib
 import math
 from functools import cached_property
 
@@ -11,6 +12,27 @@ from ..model import CLOSENESS_VALUES
 
 # A relationship this close (familiar) counts as real coverage; clip (transactional) does not.
 ZIPPER = CLOSENESS_VALUES["zipper"]
+# From this many people on, BLAS runs on one thread while an account is analyzed (one_blas_thread).
+ONE_BLAS_THREAD_FROM = 2_000
+
+
+def one_blas_thread(people: int) -> contextlib.AbstractContextManager:
+    """A context in which BLAS (the OpenBLAS under numpy and scipy) keeps to one thread,
+    for an account of ``people`` from ``ONE_BLAS_THREAD_FROM`` on; nothing for a smaller one.
+
+    The analysis hands BLAS only vectors (the sparse solvers' dot products, norms and
+    small products with their Krylov basis), too short to gain from sharing out, and
+    above ~10,000 entries OpenBLAS shares them out anyway: each call then waits for all
+    its threads, and when the machine is busy (another process, brokerage's worker) a
+    descheduled thread stalls it. ``benchmarks/blas_threads.py``: the solves of a
+    20,000-person analysis take 2–4× as long on the default threads on an idle machine,
+    5–20× with both cores busy.
+    """
+    if people < ONE_BLAS_THREAD_FROM:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits  # scans the loaded libraries: ~10 ms, worth it only here
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def team_members(graph: nx.MultiDiGraph) -> list[str]:
