@@ -44,7 +44,7 @@ STAGES: dict[str, list[str]] = {
     "follow-ups": ["influence_graph.analysis.followups:follow_ups"],
     "risks": ["influence_graph.analysis.risks:risks"],
     "forecast": ["influence_graph.analysis.forecast:forecast"],
-    "confidence": ["influence_graph.analysis.confidence:confidence"],
+    "confidence": ["influence_graph.analysis.confidence:confidence", "influence_graph.analysis.confidence:resample"],
     "actions": ["influence_graph.analysis.actions:action_list"],
     "typed result": ["influence_graph.analysis.result:Analysis.model_validate"],
 }

@@ -121,3 +121,19 @@ def test_the_analysis_says_which_method_and_exact_forces_exact(monkeypatch, tmp_
         run = CliRunner().invoke(cli, ["analyze", str(path), "--format", "json", "--as-of", "2026-11-20", *flags])
         assert run.exit_code == 0, run.output
         assert json.loads(run.output)["brokerage_method"]["method"] == expected
+
+
+def test_without_fork_the_workers_start_fresh_and_agree(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(b._processes, "can_fork", lambda: False)  # as in a notebook, where threads run
+    monkeypatch.setattr(b, "EXACT_UP_TO", 500)  # a "large" account: fresh workers are worth starting
+    ties = synthetic_ties(600, 1)
+    run = b.start_brokerage(ties, jobs=2)
+    try:
+        assert len(run._workers) == 2
+        answer = run.result()
+    finally:
+        run.close()
+    assert not multiprocessing.active_children()  # closed: no worker left behind
+    assert answer == estimate_brokerage(ties, jobs=1)

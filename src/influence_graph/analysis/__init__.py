@@ -19,6 +19,7 @@ from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
 from .confidence import confidence as answer_stability
+from .confidence import resample
 from .coverage import (
     EXECUTIVE_LEVEL,
     closest_members,
@@ -247,6 +248,7 @@ def analyze(
         groups = factions(ties)
         relations = department_relations(account, whole)
         prediction = forecast(deference, power, dmu, model=shared.model)
+        resampled = resample(deference, dmu, model=shared.model) if confidence else None
         broker, method = brokerage_run.result()
     finally:
         brokerage_run.close()
@@ -305,5 +307,5 @@ def analyze(
     }
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu,
-                                              top=TOP_POWER_HOLDERS, model=shared.model)
+                                              top=TOP_POWER_HOLDERS, model=shared.model, resampled=resampled)
     return AnalysisResult(Analysis.model_validate(data))
