@@ -233,10 +233,11 @@ def analyze(
         return AnalysisResult(Analysis.model_validate(assumed))
     today = _as_date(as_of)
     shared = AnalysisContext(g.account_graph(account))  # every graph and look-up built once
-    whole, deference, ties, known = shared.whole, shared.deference, shared.ties, shared.team_ties
-
+    whole, ties = shared.whole, shared.ties
+    # Started first: from 500 people it runs in worker processes while everything else is built.
     brokerage_run = start_brokerage(ties, exact=exact, jobs=default_jobs() if jobs is None else jobs)
     try:
+        deference, known = shared.deference, shared.team_ties
         # What does not need brokerage, while the workers compute it.
         dmu = account.decision_unit
         power = influence(deference, shared.model)
