@@ -146,7 +146,11 @@ class BrokerageRun:
         self.parts = [(start, min(n, start + step)) for start in range(0, n, step)]
         workers = min(jobs, len(self.parts))
         if workers > 1 and (_processes.can_fork() or n > EXACT_UP_TO):
-            self._start(workers)
+            try:
+                self._start(workers)
+            except OSError:  # no processes to be had here (a sandbox, a limit): compute in result()
+                self.close()
+                self._thread = None
 
     def _start(self, workers: int) -> None:
         context = _processes.start_context(["influence_graph.analysis.brokerage"])
