@@ -20,7 +20,8 @@ from influence_graph.analysis.confidence import (
     perturbed_samples,
 )
 from influence_graph.analysis.forecast import listening_arrays, settle
-from influence_graph.analysis.power import brokerage, influence, power_ranking
+from influence_graph.analysis.brokerage import brokerage
+from influence_graph.analysis.power import influence, power_ranking
 from influence_graph.model import load_account, parse_account
 
 # The module (the package attribute `confidence` could be shadowed by a function).
