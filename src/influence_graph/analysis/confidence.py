@@ -25,7 +25,7 @@ import numpy as np
 from .. import graph as g
 from .coaches import CoachParts, coach_scores, customer_credibility
 from .forecast import support_weights
-from .opinion import SPARSE_FROM, Listening, OpinionModel, OpinionSystem
+from .opinion import SPARSE_FROM, Listening, OpinionModel, OpinionSystem, summed
 
 SAMPLES = 200
 SEED = 0
@@ -103,8 +103,7 @@ class _NumpySums:
 
     def _sum(self, people: np.ndarray, values: np.ndarray) -> np.ndarray:
         samples = values.shape[1]
-        sums = np.bincount(self._flat(people, samples), weights=values.ravel(), minlength=self.n * samples)
-        return sums.reshape(self.n, samples)
+        return summed(self._flat(people, samples), values.ravel(), self.n * samples).reshape(self.n, samples)
 
     def to_rows(self, values: np.ndarray) -> np.ndarray:
         return self._sum(self.rows, values)

@@ -61,13 +61,22 @@ def _sparse():
     return scipy.sparse, scipy.sparse.linalg
 
 
+def summed(bins: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """``out[k]``: the sum of ``values`` over the entries where ``bins`` is ``k``, as floats.
+
+    >>> summed(np.array([0, 2, 0]), np.array([1.0, 2.0, 3.0]), 3).tolist(), summed(np.array([], int), np.array([]), 2).tolist()
+    ([4.0, 0.0, 2.0], [0.0, 0.0])
+    """
+    return np.bincount(bins, weights=values, minlength=size).astype(float, copy=False)  # int when nothing to sum
+
+
 class Listening:
     """The listening matrix ``A`` in compressed rows (numpy arrays, each row's
     columns in order): what both solvers and the confidence samples are built from.
 
     >>> A = Listening.of_graph(nx.DiGraph([("b", "a")]), ["a", "b"])
-    >>> A.toarray().tolist(), A.rows.tolist(), A.matvec(np.array([2.0, 3.0])).tolist()
-    ([[0.0, 0.0], [1.0, 0.0]], [1], [0.0, 2.0])
+    >>> A.toarray().tolist(), A.rows.tolist(), A.indices.tolist(), A.row_sums().tolist()
+    ([[0.0, 0.0], [1.0, 0.0]], [1], [0], [0.0, 1.0])
     """
 
     def __init__(self, n: int, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray):
@@ -103,15 +112,7 @@ class Listening:
         return Listening(self.n, self.indptr, self.indices, np.asarray(data, dtype=float))
 
     def row_sums(self) -> np.ndarray:
-        return np.bincount(self.rows, weights=self.data, minlength=self.n)
-
-    def matvec(self, x: np.ndarray) -> np.ndarray:
-        """``A x``."""
-        return np.bincount(self.rows, weights=self.data * x[self.indices], minlength=self.n)
-
-    def rmatvec(self, y: np.ndarray) -> np.ndarray:
-        """``Aᵀ y``."""
-        return np.bincount(self.indices, weights=self.data * y[self.rows], minlength=self.n)
+        return summed(self.rows, self.data, self.n)
 
     def toarray(self) -> np.ndarray:
         dense = np.zeros(self.shape)
@@ -290,10 +291,10 @@ class OpinionSystem:
         tolerance = _JACOBI_RTOL * (1.0 - q) / max(q, _JACOBI_RTOL)
         x = rhs / diagonal
         for _ in range(_JACOBI_MAX_STEPS):
-            if transposed:  # (ΛW)ᵀ x: each listener passes on their share of x to whom they listen to
-                pulled = np.bincount(A.indices, weights=coupling * x[A.rows], minlength=A.n)
+            if transposed:  # (ΛW)ᵀ x: each listener passes their share of x on to whom they listen to
+                pulled = summed(A.indices, coupling * x[A.rows], A.n)
             else:
-                pulled = np.bincount(A.rows, weights=coupling * x[A.indices], minlength=A.n)
+                pulled = summed(A.rows, coupling * x[A.indices], A.n)
             previous, x = x, (rhs + pulled) / diagonal
             if np.abs(x - previous).max() <= tolerance * np.abs(x).max():
                 return x

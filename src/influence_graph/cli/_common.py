@@ -73,6 +73,10 @@ def cli() -> None:
 
 
 def main() -> None:
+    # OpenBLAS starts a thread pool when numpy loads (60 ms of CPU on two cores) that
+    # the analysis never uses (its products are sparse, or igraph's): one thread for
+    # the command and its workers, unless the user chose otherwise.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="ig" if sys.argv and sys.argv[0].endswith("ig") else "influence-graph")
 
 
@@ -113,8 +117,8 @@ as_of_option = click.option(
 
 
 def run_analysis(account, **options):
-    """``influence_graph.analysis.analyze``, imported on first use: numpy, scipy and
-    networkx cost half a second, which `ig validate` or `ig --help` should not pay."""
+    """``influence_graph.analysis.analyze``, imported on first use: numpy, networkx and
+    igraph cost a quarter of a second, which `ig validate` or `ig --help` should not pay."""
     from ..analysis import analyze
 
     with user_errors():
