@@ -16,6 +16,7 @@ held fixed (betweenness per sample would cost a full shortest-path run each).
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,14 +55,16 @@ def block_size(edges: int, samples: int) -> int:
 class _Pattern:
     """The listening matrix's fixed sparsity pattern with one weight column per
     sample: products for every sample at once are a gather, a multiply and one
-    scatter-add (numpy's ``bincount`` up to ``SPARSE_FROM`` people, so a small
-    account never loads scipy; scipy's sparse product, 3–5x faster, above)."""
+    scatter-add: scipy's sparse product (3–5x faster) above ``SPARSE_FROM`` people
+    or when scipy is loaded already (a portfolio loads it once for all its
+    accounts), numpy's ``bincount`` otherwise, so a small account does not load
+    scipy. Both add the same entries in the same order: the same bits."""
 
     def __init__(self, listening, weights: np.ndarray):
         self.listening = Listening.of(listening)
         self.n, self.rows, self.cols = self.listening.n, self.listening.rows, self.listening.indices
         self.weights = weights  # (nnz, samples)
-        self._sums = _SparseSums(self) if self.n > SPARSE_FROM else _NumpySums(self)
+        self._sums = _SparseSums(self) if self.n > SPARSE_FROM or "scipy.sparse" in sys.modules else _NumpySums(self)
         self.row_sums = self.to_rows(weights)
 
     def to_rows(self, values: np.ndarray) -> np.ndarray:
