@@ -60,11 +60,13 @@ class _Pattern:
     accounts), numpy's ``bincount`` otherwise, so a small account does not load
     scipy. Both add the same entries in the same order: the same bits."""
 
-    def __init__(self, listening, weights: np.ndarray):
+    def __init__(self, listening, weights: np.ndarray, sparse: bool | None = None):
         self.listening = Listening.of(listening)
         self.n, self.rows, self.cols = self.listening.n, self.listening.rows, self.listening.indices
         self.weights = weights  # (nnz, samples)
-        self._sums = _SparseSums(self) if self.n > SPARSE_FROM or "scipy.sparse" in sys.modules else _NumpySums(self)
+        if sparse is None:
+            sparse = self.n > SPARSE_FROM or "scipy.sparse" in sys.modules
+        self._sums = _SparseSums(self) if sparse else _NumpySums(self)
         self.row_sums = self.to_rows(weights)
 
     def to_rows(self, values: np.ndarray) -> np.ndarray:
