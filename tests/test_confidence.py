@@ -256,3 +256,20 @@ def test_a_forecast_at_zero_is_not_called_a_sign():
     shown = [f"{v:+.2f}".replace("-", "\u2212") for v in (low, high)]
     assert f"re-drawn 200 times with other plausible strengths and stances, most land between {shown[0]} and {shown[1]}." in text
     assert "stays zero" not in text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_percentiles_are_numpys_to_the_bit(seed):
+    rng = np.random.default_rng(seed)
+    for n in [1, 2, 3, 10, 199, 200, 201]:
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4)
+        assert confidence_module.percentiles(values, (10, 50, 90)) == np.percentile(values, [10, 50, 90]).tolist()
+
+
+def test_resampling_an_account_without_people_draws_nothing():
+    from influence_graph.analysis.confidence import resample
+
+    import networkx as nx
+
+    drawn = resample(nx.DiGraph(), [], samples=10)
+    assert drawn.power.shape == (0, 10) and drawn.settled is None

@@ -16,17 +16,18 @@ held fixed (betweenness per sample would cost a full shortest-path run each).
 from __future__ import annotations
 
 import copy
+import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from .. import graph as g
 from .coaches import CoachParts, coach_scores, customer_credibility
 from .forecast import support_weights
-from .opinion import OpinionModel, influence_matrix, opinion_system, solve, total_effects
+from .opinion import SPARSE_FROM, Listening, OpinionModel, OpinionSystem, summed
 
 SAMPLES = 200
 SEED = 0
@@ -55,22 +56,31 @@ def block_size(edges: int, samples: int) -> int:
 class _Pattern:
     """The listening matrix's fixed sparsity pattern with one weight column per
     sample: products for every sample at once are a gather, a multiply and one
-    sparse scatter-add."""
+    scatter-add: scipy's sparse product (3–5x faster) above ``SPARSE_FROM`` people
+    or when scipy is loaded already (a portfolio loads it once for all its
+    accounts), numpy's ``bincount`` otherwise, so a small account does not load
+    scipy. Both add the same entries in the same order: the same bits."""
 
-    def __init__(self, listening: sp.csr_matrix, weights: np.ndarray):
-        listening = sp.csr_matrix(listening)
-        listening.sort_indices()
-        n, nnz = listening.shape[0], listening.nnz
-        self.n, self.indptr, self.indices = n, listening.indptr, listening.indices
-        self.rows = np.repeat(np.arange(n), np.diff(listening.indptr))
-        self.cols = listening.indices
+    def __init__(self, listening, weights: np.ndarray, sparse: bool | None = None):
+        self.listening = Listening.of(listening)
+        self.n, self.rows, self.cols = self.listening.n, self.listening.rows, self.listening.indices
         self.weights = weights  # (nnz, samples)
-        self.to_rows = sp.csr_matrix((np.ones(nnz), (self.rows, np.arange(nnz))), shape=(n, nnz))
-        self.to_cols = sp.csr_matrix((np.ones(nnz), (self.cols, np.arange(nnz))), shape=(n, nnz))
-        self.row_sums = self.to_rows @ weights
+        if sparse is None:
+            sparse = self.n > SPARSE_FROM or "scipy.sparse" in sys.modules
+        self._sums = _SparseSums(self) if sparse else _NumpySums(self)
+        self.row_sums = self.to_rows(weights)
 
-    def matrix(self, sample: int) -> sp.csr_matrix:
-        return sp.csr_matrix((self.weights[:, sample], self.indices, self.indptr), shape=(self.n, self.n))
+    def to_rows(self, values: np.ndarray) -> np.ndarray:
+        """Per person, the sum of ``values`` (nnz, samples) over the entries of their row."""
+        return self._sums.to_rows(values)
+
+    def to_cols(self, values: np.ndarray) -> np.ndarray:
+        """Per person, the sum of ``values`` (nnz, samples) over the entries of their column."""
+        return self._sums.to_cols(values)
+
+    def matrix(self, sample: int) -> Listening:
+        """One sample's listening matrix."""
+        return self.listening.with_data(self.weights[:, sample])
 
     def blocks(self) -> list[tuple[slice, _Pattern]]:
         """The samples in blocks of :func:`block_size` columns, each as a pattern of its own."""
@@ -84,18 +94,60 @@ class _Pattern:
         return out
 
 
+class _NumpySums:
+    """Row and column sums of (nnz, samples) values by one ``bincount`` each over
+    flattened (person, sample) bins."""
+
+    def __init__(self, pattern: _Pattern):
+        self.n, self.rows, self.cols, self._bins = pattern.n, pattern.rows, pattern.cols, {}
+
+    def _flat(self, people: np.ndarray, samples: int) -> np.ndarray:
+        key = (people is self.rows, samples)
+        if key not in self._bins:
+            self._bins[key] = (people[:, None] * samples + np.arange(samples)).ravel()
+        return self._bins[key]
+
+    def _sum(self, people: np.ndarray, values: np.ndarray) -> np.ndarray:
+        samples = values.shape[1]
+        return summed(self._flat(people, samples), values.ravel(), self.n * samples).reshape(self.n, samples)
+
+    def to_rows(self, values: np.ndarray) -> np.ndarray:
+        return self._sum(self.rows, values)
+
+    def to_cols(self, values: np.ndarray) -> np.ndarray:
+        return self._sum(self.cols, values)
+
+
+class _SparseSums:
+    """Row and column sums of (nnz, samples) values as scipy sparse products."""
+
+    def __init__(self, pattern: _Pattern):
+        import scipy.sparse as sp  # large accounts only: a small one never loads scipy
+
+        n, nnz, entries = pattern.n, len(pattern.rows), np.arange(len(pattern.rows))
+        self._rows = sp.csr_matrix((np.ones(nnz), (pattern.rows, entries)), shape=(n, nnz))
+        self._cols = sp.csr_matrix((np.ones(nnz), (pattern.cols, entries)), shape=(n, nnz))
+
+    def to_rows(self, values: np.ndarray) -> np.ndarray:
+        return self._rows @ values
+
+    def to_cols(self, values: np.ndarray) -> np.ndarray:
+        return self._cols @ values
+
+
 def perturbed_samples(
-    listening: sp.csr_matrix, stances: np.ndarray, known: np.ndarray, samples: int = SAMPLES, seed: int = SEED
+    listening, stances: np.ndarray, known: np.ndarray, samples: int = SAMPLES, seed: int = SEED
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample listening weights ``(nnz, samples)`` (in ``listening``'s sorted
-    CSR order) and stances ``(people, samples)``; the same for the same seed.
+    CSR order; a :class:`~.opinion.Listening` or a scipy matrix) and stances
+    ``(people, samples)``; the same for the same seed.
 
+    >>> import scipy.sparse as sp
     >>> w, x = perturbed_samples(sp.csr_matrix([[0, 1.0], [0, 0]]), np.array([1.0, 0.0]), np.array([True, False]), 3)
     >>> w.shape, x.shape, bool((w >= 0.5).all() and (w <= 1.5).all()), bool((x <= 1).all())
     ((1, 3), (2, 3), True, True)
     """
-    listening = sp.csr_matrix(listening)
-    listening.sort_indices()
+    listening = Listening.of(listening)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1.0 - STRENGTH_SPREAD, 1.0 + STRENGTH_SPREAD, size=(listening.nnz, samples))
     spread = np.where(known, STANCE_SPREAD, UNKNOWN_STANCE_SPREAD)[:, None]
@@ -122,13 +174,13 @@ def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
     for _ in range(_MAX_ITER):
         previous = carry
-        carry = (rhs + pattern.to_cols @ (coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
+        carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
         change = np.abs(carry - previous).max(axis=0)
         if change.max() < tolerance:
             break
     power = (1.0 - lam)[:, None] * carry
     for sample in np.flatnonzero(change >= tolerance):
-        power[:, sample] = total_effects(influence_matrix(pattern.matrix(sample), lam), lam)
+        power[:, sample] = OpinionSystem(pattern.matrix(sample), lam).social_power()
     return power
 
 
@@ -156,12 +208,12 @@ def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np
     settled = stances.copy()
     for _ in range(_MAX_ITER):
         previous = settled
-        settled = (rhs + pattern.to_rows @ (coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
+        settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
         change = np.abs(settled - previous).max(axis=0)
         if change.max() < _TOL:
             break
     for sample in np.flatnonzero(change >= _TOL):
-        settled[:, sample] = solve(opinion_system(pattern.matrix(sample), lam), (1.0 - lam) * stances[:, sample])
+        settled[:, sample] = OpinionSystem(pattern.matrix(sample), lam).settle(stances[:, sample])
     return settled
 
 
@@ -185,6 +237,9 @@ def resample(
     """Re-draw strengths and stances ``samples`` times (seeded) and solve each sample:
     its social power and, when someone of ``dmu`` is in the graph, its forecast."""
     model = model or OpinionModel(deference)
+    if not model.people:
+        nothing = np.zeros((0, samples))
+        return Resampled(samples, seed, nothing, nothing, None, np.zeros(0))
     nodes = [deference.nodes[p] for p in model.people]
     x0 = np.array([node.get(g.STANCE_VALUE, 0.0) for node in nodes])
     known = np.array([bool(node.get(g.STANCE_KNOWN, False)) for node in nodes])
@@ -303,6 +358,25 @@ def _top_coach(power, stances, coaches, parts: CoachParts | None, index) -> dict
     }
 
 
+def percentiles(values: np.ndarray, at: Sequence[float]) -> list[float]:
+    """``np.percentile(values, at)`` (linear interpolation, the same bits) without the
+    ``np.unique`` inside it, which loads ``numpy.ma`` (13 ms of a command's start-up).
+
+    >>> percentiles(np.array([3.0, 1.0, 2.0, 4.0]), (10, 50, 90))
+    [1.3, 2.5, 3.7]
+    """
+    ordered = np.sort(values)
+    out = []
+    for q in at:
+        virtual = (len(ordered) - 1) * (q / 100)
+        below = math.floor(virtual)
+        above, t = min(below + 1, len(ordered) - 1), virtual - below
+        a, b = ordered[below], ordered[above]
+        # numpy's lerp: from the nearer end, so the result is exact at both ends.
+        out.append(float(b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t))
+    return out
+
+
 def _forecast_sign(drawn: Resampled, model: OpinionModel, baseline_power, dmu) -> dict[str, Any] | None:
     people = model.people
     members = [i for i, p in enumerate(people) if p in set(dmu)]
@@ -315,7 +389,7 @@ def _forecast_sign(drawn: Resampled, model: OpinionModel, baseline_power, dmu) -
     baseline = support_weights(people, baseline_power, dmu) @ model.settle(drawn.x0)
     sign = np.sign(np.round(support, 9))
     expected = float(np.sign(round(float(baseline), 9)))
-    low, high = np.percentile(support, [10, 90])
+    low, high = percentiles(support, (10, 90))
     return {
         "sign": {1.0: "positive", -1.0: "negative", 0.0: "zero"}[expected],
         "share": _share(sign == expected),
