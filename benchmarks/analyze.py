@@ -77,17 +77,34 @@ def load_baseline(ref: str):
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True).stdout
     folder = tempfile.mkdtemp(prefix="ig-baseline-")
     tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
-    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "influence_graph"}
+    ours = _package_modules()
     sys.path.insert(0, str(Path(folder) / "src"))
     try:
         from influence_graph.analysis import analyze as old_analyze
         from influence_graph.model import parse_account as old_parse
     finally:
         sys.path.pop(0)
-        for name in [n for n in sys.modules if n.split(".")[0] == "influence_graph"]:
-            del sys.modules[name]
+        theirs = _package_modules()
         sys.modules.update(ours)
-    return old_analyze, old_parse
+
+    def with_their_modules(function):
+        # An import inside a function (the package loads some modules on first use)
+        # must find the baseline's modules, not ours: theirs are in place while it runs.
+        def run(*args, **kwargs):
+            sys.modules.update(theirs)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                theirs.update(_package_modules())  # what it loaded on the way stays its own
+                sys.modules.update(ours)
+        return run
+
+    return with_their_modules(old_analyze), with_their_modules(old_parse)
+
+
+def _package_modules() -> dict:
+    """The loaded ``influence_graph`` modules, taken out of ``sys.modules``."""
+    return {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "influence_graph"}
 
 
 def _unwrapped(function):

@@ -3,12 +3,10 @@ stability shares separate clear answers from fragile ones."""
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from influence_graph import graph as g
 from influence_graph.analysis import analyze
@@ -22,17 +20,13 @@ from influence_graph.analysis.confidence import (
     perturbed_samples,
 )
 from influence_graph.analysis.forecast import listening_arrays, settle
-from influence_graph.analysis.opinion import influence_matrix, total_effects
-from influence_graph.analysis.power import brokerage, influence, power_ranking
+from influence_graph.analysis.brokerage import brokerage
+from influence_graph.analysis.power import influence, power_ranking
 from influence_graph.model import load_account, parse_account
 
 # The module (the package attribute `confidence` could be shadowed by a function).
 confidence_module = importlib.import_module("influence_graph.analysis.confidence")
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
-_spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "huaxin-auto.yaml"
 
 
 def graphs(account):
@@ -97,9 +91,10 @@ def test_batched_settle_matches_solving_each_sample(high_susceptibility):
         np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-7)
 
 
-def stiff_account():
-    """A fully susceptible pair listening only to each other: Jacobi cannot finish."""
-    return parse_account({
+def test_batched_settle_solves_a_sample_jacobi_cannot():
+    # A fully susceptible pair listening only to each other: Jacobi contracts by
+    # ~1 − 1e-6 per step, so these samples go to the direct solve.
+    account = parse_account({
         "account": {"id": "x", "name": "X"},
         "people": [{"id": "a", "name": "A", "stance": 1.0, "susceptibility": 1.0},
                    {"id": "b", "name": "B", "stance": -0.5, "susceptibility": 1.0},
@@ -107,11 +102,7 @@ def stiff_account():
         "channels": [{"from": "a", "to": "b", "kind": "advice"}, {"from": "b", "to": "a", "kind": "trust"},
                      {"from": "a", "to": "c", "kind": "advice"}],
     })
-
-
-def test_batched_settle_solves_a_sample_jacobi_cannot():
-    # Jacobi contracts by ~1 − 1e-6 per step here, so these samples go to the direct solve.
-    _, deference = graphs(stiff_account())
+    _, deference = graphs(account)
     people, listening, lam = listening_arrays(deference)
     x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
     weights, stances = perturbed_samples(listening, x0, np.ones(3, bool), samples=4, seed=2)
@@ -120,70 +111,6 @@ def test_batched_settle_solves_a_sample_jacobi_cannot():
     for k in range(4):
         np.testing.assert_allclose(settled[:, k], settle(pattern.matrix(k), lam, stances[:, k]), atol=1e-9)
         assert stances[:2, k].min() - 1e-6 <= settled[0, k] <= stances[:2, k].max() + 1e-6
-
-
-def _scatter_add_coupling(pattern, lam):
-    """``(ΛW)[i, j]`` per listening entry and sample ``(nnz, k)``, and the diagonal ``(n, 1)``."""
-    row_sums, weights = pattern.row_sums.T, pattern.weights.T
-    spread = np.divide((lam * lam)[:, None], row_sums, out=np.zeros_like(row_sums), where=row_sums > 0)
-    return spread[pattern.rows] * weights, (1.0 - lam * (1.0 - lam))[:, None]
-
-
-def _scatter_add_jacobi(pattern, lam, rhs, start, transposed, tolerance):
-    """The straightforward batched Jacobi on ``(people, samples)`` arrays: gather, multiply
-    and one sparse scatter-add per step."""
-    n, nnz = pattern.n, len(pattern.rows)
-    coupling, diagonal = _scatter_add_coupling(pattern, lam)
-    gather, scatter = (pattern.rows, pattern.cols) if transposed else (pattern.cols, pattern.rows)
-    to_scatter = sp.csr_matrix((np.ones(nnz), (scatter, np.arange(nnz))), shape=(n, nnz))
-    current, change = start, None
-    for _ in range(confidence_module._MAX_ITER):
-        previous = current
-        current = (rhs + to_scatter @ (coupling * np.take(current, gather, axis=0))) / diagonal
-        change = np.abs(current - previous).max(axis=0)
-        if change.max() < tolerance:
-            break
-    return current, change
-
-
-def reference_power_block(pattern, lam):
-    rhs = np.full((pattern.n, pattern.samples), 1.0 / pattern.n)
-    diagonal = _scatter_add_coupling(pattern, lam)[1]
-    tolerance = confidence_module._TOL / pattern.n
-    carry, change = _scatter_add_jacobi(pattern, lam, rhs, rhs / diagonal, True, tolerance)
-    power = (1.0 - lam)[:, None] * carry
-    for sample in np.flatnonzero(change >= tolerance):
-        power[:, sample] = total_effects(influence_matrix(pattern.matrix(sample), lam), lam)
-    return power
-
-
-def reference_settle_block(pattern, lam, stances):
-    rhs = (1.0 - lam)[:, None] * stances
-    tol = confidence_module._TOL
-    settled, change = _scatter_add_jacobi(pattern, lam, rhs, stances.copy(), False, tol)
-    for sample in np.flatnonzero(change >= tol):
-        settled[:, sample] = settle(pattern.matrix(sample), lam, stances[:, sample])
-    return settled
-
-
-@pytest.mark.parametrize("account", [
-    random_account(0), random_account(2, n=200), stiff_account(), load_account(EXAMPLE),
-    generate.synthetic_account(1500, seed=2),
-], ids=["random", "random-200", "stiff", "huaxin", "synthetic-1500"])
-def test_stacked_jacobi_is_the_scatter_add_to_the_last_bit(account):
-    """One block-diagonal product per step gives bit for bit what gather, multiply and
-    scatter-add gave, block by block, including the samples left to the direct solve."""
-    _, deference = graphs(account)
-    people, listening, lam = listening_arrays(deference)
-    x0 = np.array([deference.nodes[p][g.STANCE_VALUE] for p in people])
-    weights, stances = perturbed_samples(listening, x0, np.ones(len(people), bool), samples=30, seed=3)
-    pattern = _Pattern(listening, weights)
-    blocks = pattern.blocks()
-    assert len(blocks) > 1 or pattern.n < 1000  # the largest account takes several blocks
-    power = np.concatenate([reference_power_block(block, lam) for _, block in blocks], axis=1)
-    settled = np.concatenate([reference_settle_block(block, lam, stances[:, part]) for part, block in blocks], axis=1)
-    assert np.array_equal(batched_power(pattern, lam), power)
-    assert np.array_equal(batched_settle(pattern, lam, stances), settled)
 
 
 def test_perturbations_stay_in_range_and_are_seeded():
@@ -251,6 +178,8 @@ def test_shares_count_the_samples_in_which_each_answer_holds(seed):
     # Recompute every sample the slow way (one direct solve of power and forecast each)
     # and count: the batched shares must be exactly those counts.
     from influence_graph.analysis.forecast import support_weights
+    from influence_graph.analysis.opinion import influence_matrix, total_effects
+
     account = random_account(seed)
     deference, power, ranking, coaches, parts, dmu = answers(account)
     samples = 40
@@ -327,3 +256,20 @@ def test_a_forecast_at_zero_is_not_called_a_sign():
     shown = [f"{v:+.2f}".replace("-", "\u2212") for v in (low, high)]
     assert f"re-drawn 200 times with other plausible strengths and stances, most land between {shown[0]} and {shown[1]}." in text
     assert "stays zero" not in text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_percentiles_are_numpys_to_the_bit(seed):
+    rng = np.random.default_rng(seed)
+    for n in [1, 2, 3, 10, 199, 200, 201]:
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4)
+        assert confidence_module.percentiles(values, (10, 50, 90)) == np.percentile(values, [10, 50, 90]).tolist()
+
+
+def test_resampling_an_account_without_people_draws_nothing():
+    from influence_graph.analysis.confidence import resample
+
+    import networkx as nx
+
+    drawn = resample(nx.DiGraph(), [], samples=10)
+    assert drawn.power.shape == (0, 10) and drawn.settled is None

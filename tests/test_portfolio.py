@@ -169,8 +169,9 @@ def test_usage_mistakes(store, tmp_path):
     assert both.exit_code == 2 and "give SOURCE or --all, not both" in both.output
     neither = runner.invoke(cli, ["analyze"])
     assert neither.exit_code == 2 and "Missing argument 'SOURCE'" in neither.output
-    jobs = runner.invoke(cli, ["analyze", str(EXAMPLE), "--jobs", "2"])
-    assert jobs.exit_code == 2 and "--jobs works with --all" in jobs.output
+    one = runner.invoke(cli, ["analyze", str(EXAMPLE), "--jobs", "2", "--format", "json", "--as-of", AS_OF])
+    assert one.exit_code == 0 and one.output == runner.invoke(
+        cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]).output  # one account: the same answer
     assert runner.invoke(cli, ["analyze", "--all", "--jobs", "0", "--store", str(store)]).exit_code == 2
     (tmp_path / "file").write_text("x")
     into_file = _all(store, tmp_path / "file")
@@ -227,3 +228,32 @@ def test_files_there_already_are_replaced_only_with_force(store, tmp_path):
     assert json.loads((out / "acme.json").read_text(encoding="utf-8"))["account"]["id"] == "acme"
     missing_parent = _all(store, tmp_path / "no" / "such")
     assert missing_parent.exit_code == 1 and "cannot create the folder" in missing_parent.stderr
+
+
+def _portfolio_in_a_fresh_process(store: Path, out: Path, jobs: int, preload_from: int) -> bool:
+    """``ig analyze --all`` in a new interpreter with ``PRELOAD_SCIPY_FROM`` set; whether scipy got loaded."""
+    script = (
+        "import sys\n"
+        "from influence_graph import portfolio\n"
+        f"portfolio.PRELOAD_SCIPY_FROM = {preload_from}\n"
+        "from influence_graph.cli import main\n"
+        f"sys.argv = {['ig', 'analyze', '--all', '--store', str(store), '-o', str(out), '--as-of', AS_OF, '--jobs', str(jobs)]!r}\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('scipy.sparse' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    return done.stdout.splitlines()[-1] == "True"
+
+
+def test_a_portfolio_big_enough_loads_scipy_once_with_the_same_answers(store, tmp_path):
+    assert _portfolio_in_a_fresh_process(store, tmp_path / "preloaded", jobs=2, preload_from=1)
+    assert not _portfolio_in_a_fresh_process(store, tmp_path / "numpy", jobs=1, preload_from=10**6)
+    written = sorted(p.name for p in (tmp_path / "numpy").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "preloaded").iterdir()) and "acme.json" in written
+    for name in written:
+        assert (tmp_path / "preloaded" / name).read_text(encoding="utf-8") == (tmp_path / "numpy" / name).read_text(
+            encoding="utf-8"), name

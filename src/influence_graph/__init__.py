@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os as _os
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
 from .model import (
@@ -46,10 +45,6 @@ if TYPE_CHECKING:
     from .portfolio import Portfolio
     from .stores.base import Store
 
-try:
-    __version__ = _metadata.version("influence-graph")
-except _metadata.PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0+unknown"
 
 __all__ = [
     "Account",
@@ -263,4 +258,16 @@ def __getattr__(name: str) -> Any:
         from .analysis.result import AnalysisResult
 
         return AnalysisResult
+    if name == "__version__":  # on first use: importlib.metadata costs 15 ms of every command's start-up
+        globals()["__version__"] = _installed_version()
+        return globals()["__version__"]
     raise AttributeError(f"module 'influence_graph' has no attribute {name!r}")
+
+
+def _installed_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("influence-graph")
+    except metadata.PackageNotFoundError:  # running from a checkout without installing
+        return "0+unknown"

@@ -294,6 +294,9 @@ def analyze_all(
     opened = store if isinstance(store, Store) else open_store(store)
     try:
         ids = opened.ids()
+        preload = len(ids) >= PRELOAD_SCIPY_FROM
+        if preload:
+            _load_sparse_products()
         folder = Path(out_dir) if out_dir is not None else None
         if folder is not None and ids:
             _prepare(folder, ids, replace)
@@ -304,7 +307,7 @@ def analyze_all(
         if jobs == 1:
             outcomes = _serially(opened, ids, task, progress)
         else:
-            outcomes = _in_pool(_location(opened), ids, task, jobs, progress)
+            outcomes = _in_pool(_location(opened), ids, task, jobs, progress, preload)
     finally:
         if opened is not store:
             opened.close()
@@ -392,13 +395,24 @@ def _location(store: Store) -> str:
 
 # The store each worker process opened once (see _open_worker_store).
 _worker_store: Store | None = None
+# From this many accounts scipy is loaded once for all of them (0.13 s): its sparse
+# products make each small account's confidence samples 3–4 ms faster, with the same
+# bits as numpy's (a single small account is analyzed without scipy).
+PRELOAD_SCIPY_FROM = 40
 
 
-def _open_worker_store(location: str) -> None:
+def _load_sparse_products() -> None:
+    import scipy.sparse  # noqa: F401  (see PRELOAD_SCIPY_FROM)
+
+
+def _open_worker_store(location: str, preload: bool = False) -> None:
     global _worker_store
     # Ctrl-C is the parent's to handle (it stops the workers): no traceback from each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import influence_graph.analysis  # noqa: F401  (already there after a fork; loaded once otherwise)
+
+    if preload:  # already there after a fork
+        _load_sparse_products()
 
     _worker_store = open_store(location)
     gc.freeze()  # the worker's lifetime: see _long_lived_objects_frozen
@@ -431,10 +445,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def _in_pool(location: str, ids: list[str], task: _Task, jobs: int, progress) -> list[Outcome]:
+def _in_pool(location: str, ids: list[str], task: _Task, jobs: int, progress, preload: bool) -> list[Outcome]:
     outcomes: dict[str, Outcome] = {}
     with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_open_worker_store,
-                             initargs=(location,)) as pool:
+                             initargs=(location, preload)) as pool:
         try:
             futures = {pool.submit(_in_worker, account_id, task): account_id for account_id in ids}
             for future in as_completed(futures):

@@ -23,15 +23,17 @@ real power (``M``'s column means), so the unit is weighted by the same model.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from .. import graph as g
 from . import wording
 from .opinion import MAX_SUSCEPTIBILITY, OpinionModel, listening_arrays, opinion_system, solve
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = [
     "MAX_SUSCEPTIBILITY", "forecast", "listening_arrays", "opinion_system", "settle", "settled_opinions", "solve",
@@ -46,6 +48,7 @@ _DIGITS = 6
 def settle(listening: sp.csr_matrix, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     """The settled opinions ``x* = (I − ΛW)⁻¹(I − Λ)x₀``.
 
+    >>> import scipy.sparse as sp
     >>> A = sp.csr_matrix([[0.0, 1.0], [0.0, 0.0]])
     >>> settle(A, np.array([0.5, 0.0]), np.array([-1.0, 1.0])).round(4).tolist()
     [-0.3333, 1.0]
@@ -86,6 +89,7 @@ def support_reach(listening: sp.csr_matrix, lam: np.ndarray, weights: np.ndarray
     """``wᵀM``: how much of each person's stance ends up in ``support``, from one
     solve of the transposed system.
 
+    >>> import scipy.sparse as sp
     >>> A = sp.csr_matrix([[0.0, 1.0], [0.0, 0.0]])
     >>> support_reach(A, np.array([0.5, 0.0]), np.array([1.0, 0.0])).round(4).tolist()
     [0.6667, 0.3333]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import graph as g
-from ..model.merge import DISPUTED_STANCE_TAG
+from ..model.account import DISPUTED_STANCE_TAG  # not from merge: loading it costs 15 ms
 from . import wording as say
 from ._shared import competitor_ties, positions, team_members, team_ties, top_count
 

@@ -15,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from .limits import MAX_ID_LENGTH, MAX_NUMBER
 
 FORMAT = "influence-graph/1"
+# The tag a merge puts on a person whose stance the sources disagree on; the analysis reports it as a risk.
+DISPUTED_STANCE_TAG = "disputed-stance"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID_LENGTH)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]

@@ -44,13 +44,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .account import FORMAT, Account, Closeness, StanceLabel, closeness_value, signed, stance_value
+from .account import (  # noqa: F401  (DISPUTED_STANCE_TAG: merge's word, kept with the account for the analysis)
+    DISPUTED_STANCE_TAG, FORMAT, Account, Closeness, StanceLabel, closeness_value, signed, stance_value,
+)
 from .checks import REFERENCES, SECTION_NOUN
 from .diff import SECTIONS, SINGLETONS, TEXT_FIELDS, Change, _Names, diff_data, keyed_items, people_of
 from .errors import AccountFileError, InfluenceGraphError
 from .loader import parse_account
 
-DISPUTED_STANCE_TAG = "disputed-stance"
 STRENGTH_GAP = 0.3  # strengths further apart than this are a disagreement
 MERGE_NOTE = "[merge]"
 # Where a conflict note goes on an item of each section.
