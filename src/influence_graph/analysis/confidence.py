@@ -152,7 +152,8 @@ def perturbed_samples(
     factors = rng.uniform(1.0 - STRENGTH_SPREAD, 1.0 + STRENGTH_SPREAD, size=(listening.nnz, samples))
     spread = np.where(known, STANCE_SPREAD, UNKNOWN_STANCE_SPREAD)[:, None]
     noise = rng.uniform(-1.0, 1.0, size=(len(stances), samples)) * spread
-    return listening.data[:, None] * factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
+    factors *= listening.data[:, None]  # in place: 150 MB at 20,000 people
+    return factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
 
 
 def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
@@ -169,19 +170,25 @@ def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
 def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
-    carry = rhs / diagonal
-    change = np.zeros(rhs.shape[1])
+    carry = previous = rhs / diagonal
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
     for _ in range(_MAX_ITER):
         previous = carry
         carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
-        change = np.abs(carry - previous).max(axis=0)
-        if change.max() < tolerance:
+        if _largest_move(carry, previous) < tolerance:
             break
+    change = np.abs(carry - previous).max(axis=0)
     power = (1.0 - lam)[:, None] * carry
     for sample in np.flatnonzero(change >= tolerance):
         power[:, sample] = OpinionSystem(pattern.matrix(sample), lam).social_power()
     return power
+
+
+def _largest_move(current: np.ndarray, previous: np.ndarray) -> float:
+    """The largest change of any value in a block, deciding the block's stop: over the
+    whole array, not sample by sample (a maximum along the short axis of a (people,
+    samples) array costs ten times as much; each sample's own change is taken once, at the end)."""
+    return float(np.abs(current - previous).max())
 
 
 def _coupling(pattern: _Pattern, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,13 +212,13 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = (1.0 - lam)[:, None] * stances
-    settled = stances.copy()
+    settled = previous = stances.copy()
     for _ in range(_MAX_ITER):
         previous = settled
         settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
-        change = np.abs(settled - previous).max(axis=0)
-        if change.max() < _TOL:
+        if _largest_move(settled, previous) < _TOL:
             break
+    change = np.abs(settled - previous).max(axis=0)
     for sample in np.flatnonzero(change >= _TOL):
         settled[:, sample] = OpinionSystem(pattern.matrix(sample), lam).settle(stances[:, sample])
     return settled
