@@ -119,14 +119,42 @@ class _NumpySums:
 
 
 class _SparseSums:
-    """Row and column sums of (nnz, samples) values as scipy sparse products."""
+    """Row and column sums of (nnz, samples) values as scipy sparse products; and a
+    block's Jacobi steps as one product with a block-diagonal matrix (:meth:`stacked`)."""
 
     def __init__(self, pattern: _Pattern):
         import scipy.sparse as sp  # large accounts only: a small one never loads scipy
 
         n, nnz, entries = pattern.n, len(pattern.rows), np.arange(len(pattern.rows))
+        self._sp, self.n, self.nnz = sp, n, nnz
         self._rows = sp.csr_matrix((np.ones(nnz), (pattern.rows, entries)), shape=(n, nnz))
         self._cols = sp.csr_matrix((np.ones(nnz), (pattern.cols, entries)), shape=(n, nnz))
+        # The rows' entries, and the columns' (in row order within a column: the transposed pattern).
+        self._row_pattern = (self._rows.indptr, pattern.cols)
+        self._col_pattern = (self._cols.indptr, pattern.rows[self._cols.indices])
+        self._by_column = self._cols.indices
+        self._structures: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
+
+    def stacked(self, values: np.ndarray, transposed: bool) -> object:
+        """The ``k`` samples' matrices with entry ``values`` ``(nnz, k)`` (or their transposes)
+        as one ``(n·k, n·k)`` block-diagonal matrix, samples one after another: its product
+        with the samples' vectors end to end is every sample's step at once, each row adding
+        its entries in the order :meth:`to_rows` (:meth:`to_cols`) does: the same bits."""
+        k = values.shape[1]
+        indptr, indices = self._structure(k, transposed)
+        data = np.take(values, self._by_column, axis=0) if transposed else values
+        return self._sp.csr_matrix((data.T.ravel(), indices, indptr), shape=(self.n * k, self.n * k))
+
+    def _structure(self, k: int, transposed: bool) -> tuple[np.ndarray, np.ndarray]:
+        if (k, transposed) not in self._structures:
+            pointers, columns = self._col_pattern if transposed else self._row_pattern
+            dtype = np.int32 if max(self.nnz, self.n) * k < np.iinfo(np.int32).max else np.int64
+            offsets = np.arange(k, dtype=dtype)[:, None]
+            indptr = np.append((pointers[:-1].astype(dtype)[None, :] + self.nnz * offsets).ravel(),
+                               dtype(self.nnz * k))
+            indices = (columns.astype(dtype)[None, :] + self.n * offsets).ravel()
+            self._structures[(k, transposed)] = indptr, indices
+        return self._structures[(k, transposed)]
 
     def to_rows(self, values: np.ndarray) -> np.ndarray:
         return self._rows @ values
@@ -172,16 +200,41 @@ def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
     carry = previous = rhs / diagonal
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
-    for _ in range(_MAX_ITER):
-        previous = carry
-        carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
-        if _largest_move(carry, previous) < tolerance:
-            break
-    change = np.abs(carry - previous).max(axis=0)
+    if isinstance(pattern._sums, _SparseSums):
+        carry, change = _stacked_jacobi(pattern._sums.stacked(coupling, True), rhs, diagonal, carry, tolerance)
+    else:
+        for _ in range(_MAX_ITER):
+            previous = carry
+            carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
+            if _largest_move(carry, previous) < tolerance:
+                break
+        change = np.abs(carry - previous).max(axis=0)
     power = (1.0 - lam)[:, None] * carry
     for sample in np.flatnonzero(change >= tolerance):
         power[:, sample] = OpinionSystem(pattern.matrix(sample), lam).social_power()
     return power
+
+
+def _stacked_jacobi(system, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
+                    tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The Jacobi steps ``x ← (rhs + S·x) / diagonal`` of a block's ``(people, samples)``
+    arrays with ``system`` = :meth:`_SparseSums.stacked` (the samples end to end), until no
+    value moves by ``tolerance`` (at most ``_MAX_ITER`` steps): the result ``(people,
+    samples)`` and each sample's last largest change. One product a step instead of a
+    gather, a multiply and a scatter-add (twice as fast at 10,000 people), the same bits."""
+    n, k = rhs.shape
+    flat_rhs = np.ascontiguousarray(rhs.T).ravel()
+    flat_diagonal = np.ascontiguousarray(np.broadcast_to(diagonal, rhs.shape).T).ravel()
+    current = previous = np.ascontiguousarray(start.T).ravel()
+    for _ in range(_MAX_ITER):
+        previous = current
+        current = system @ current
+        current += flat_rhs
+        current /= flat_diagonal
+        if _largest_move(current, previous) < tolerance:
+            break
+    change = np.abs(current - previous).reshape(k, n).max(axis=1)
+    return current.reshape(k, n).T.copy(), change
 
 
 def _largest_move(current: np.ndarray, previous: np.ndarray) -> float:
@@ -213,12 +266,15 @@ def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np
     coupling, diagonal = _coupling(pattern, lam)
     rhs = (1.0 - lam)[:, None] * stances
     settled = previous = stances.copy()
-    for _ in range(_MAX_ITER):
-        previous = settled
-        settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
-        if _largest_move(settled, previous) < _TOL:
-            break
-    change = np.abs(settled - previous).max(axis=0)
+    if isinstance(pattern._sums, _SparseSums):
+        settled, change = _stacked_jacobi(pattern._sums.stacked(coupling, False), rhs, diagonal, settled, _TOL)
+    else:
+        for _ in range(_MAX_ITER):
+            previous = settled
+            settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
+            if _largest_move(settled, previous) < _TOL:
+                break
+        change = np.abs(settled - previous).max(axis=0)
     for sample in np.flatnonzero(change >= _TOL):
         settled[:, sample] = OpinionSystem(pattern.matrix(sample), lam).settle(stances[:, sample])
     return settled
