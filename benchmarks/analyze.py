@@ -24,9 +24,9 @@ of the same file (median of three).
 ``--baseline REF`` (e.g. ``main``) instead loads the package as it is at that git
 revision into this process and times its whole ``analyze`` and JSON on the same
 account, interleaved with ours (medians of ``--runs``), printing ours ÷ baseline,
-and the same for everything but brokerage (its seconds inside each run taken off;
+and the same for everything but brokerage (each run's wait for its answer taken off;
 CPU seconds beside). ``--replay-brokerage`` computes brokerage once and hands both
-the same answer, so the rest of the analysis is timed in seconds, not minutes.
+the same answer at once, so the rest of the analysis is timed in seconds, not minutes.
 """
 from __future__ import annotations
 
@@ -90,6 +90,7 @@ def load_baseline(ref: str):
     def with_their_modules(function):
         # An import inside a function (the package loads some modules on first use)
         # must find the baseline's modules, not ours: theirs are in place while it runs.
+        @functools.wraps(function)
         def run(*args, **kwargs):
             sys.modules.update(theirs)
             try:
@@ -111,29 +112,50 @@ def _unwrapped(function):
     return getattr(function, "__wrapped__", function)
 
 
-def _outside_brokerage(analyze_function, account, replay: dict | None) -> tuple:
+class _Replayed:
+    """A brokerage run that is done already: the answer computed once, handed back."""
+
+    def __init__(self, answer: tuple):
+        self.answer = answer
+
+    def result(self) -> tuple:
+        return tuple(dict(part) if isinstance(part, dict) else part for part in self.answer)  # a copy each time
+
+    def close(self) -> None:
+        pass
+
+
+def _outside_brokerage(analyze_function, account, replay: tuple | None) -> tuple:
     """A contender timing one whole ``analyze`` of ``account`` and its JSON, and the list
-    where each run also leaves its seconds outside brokerage (the brokerage that this
-    ``analyze`` calls is wrapped; with ``replay``, it answers that instead of computing)."""
-    namespace = analyze_function.__globals__
-    real = _unwrapped(namespace["brokerage"])
-    inside: list[Run] = []
+    where each run also leaves its seconds outside brokerage: all but the time spent
+    waiting for its answer (``start_brokerage``'s run is wrapped; with ``replay``, it
+    answers that at once instead of computing)."""
+    namespace = _unwrapped(analyze_function).__globals__  # the analysis package of that revision
+    real = _unwrapped(namespace["start_brokerage"])
+    waiting: list[Run] = []
     outside: list[Run] = []
 
     @functools.wraps(real)
-    def brokerage(*args, **kwargs):
-        cpu, start = time.process_time(), time.perf_counter()
-        try:
-            return dict(replay) if replay is not None else real(*args, **kwargs)
-        finally:
-            inside.append(Run(time.perf_counter() - start, time.process_time() - cpu))
+    def start_brokerage(*args, **kwargs):
+        run = _Replayed(replay) if replay is not None else real(*args, **kwargs)
+        result = run.result
 
-    namespace["brokerage"] = brokerage
+        def timed_result():
+            cpu, start = time.process_time(), time.perf_counter()
+            try:
+                return result()
+            finally:
+                waiting.append(Run(time.perf_counter() - start, time.process_time() - cpu))
+
+        run.result = timed_result
+        return run
+
+    namespace["start_brokerage"] = start_brokerage
 
     def run() -> Run:
-        inside.clear()
+        waiting.clear()
         whole = timed(lambda: analyze_function(account, as_of=AS_OF).to_json())
-        outside.append(Run(whole.wall - sum(r.wall for r in inside), whole.cpu - sum(r.cpu for r in inside)))
+        outside.append(Run(whole.wall - sum(r.wall for r in waiting), whole.cpu - sum(r.cpu for r in waiting)))
         return whole
 
     return run, outside
@@ -151,10 +173,12 @@ def compare(n_people: int, ref: str, runs: int, replay: bool = False) -> dict[st
     old_account = old_parse(yaml.safe_load(dump_account(account)))
     answer = None
     if replay:
-        whole = g.account_graph(account)
-        ties = g.tie_graph(whole)
-        brokerage = _unwrapped(analyze.__globals__["brokerage"])  # not an earlier size's replay
-        answer = brokerage(ties, method=analyze.__globals__["brokerage_method"](len(ties)))
+        start = _unwrapped(analyze.__globals__["start_brokerage"])  # not an earlier size's replay
+        run = start(g.tie_graph(g.account_graph(account)))
+        try:
+            answer = run.result()
+        finally:
+            run.close()
     ours, ours_rest = _outside_brokerage(analyze, account, answer)
     baseline, baseline_rest = _outside_brokerage(old_analyze, old_account, answer)
     warmup = 1
@@ -219,7 +243,7 @@ def main() -> None:
             print(f"{n:>7,}{row}", flush=True)
         replayed = "; brokerage replayed (computed once)" if args.replay_brokerage else ""
         print(f"in-process seconds of analyze + JSON, medians of {args.runs} interleaved runs; ratio = ours ÷ "
-              f"{args.baseline}; rest = without the seconds inside brokerage{replayed}")
+              f"{args.baseline}; rest = without the wait for brokerage{replayed}")
         print(f"load average at end {load_average()}")
         return
 
