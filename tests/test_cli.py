@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -275,7 +276,7 @@ def _command_settings(**env: str) -> list:
         "    pass\n"
         "print(json.dumps([os.environ.get('OPENBLAS_NUM_THREADS'), gc.get_threshold()[0]]))\n"
     )
-    base = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    base = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={**base, "PYTHONPATH": str(ROOT / "src"), **env})
     return json.loads(done.stdout.splitlines()[-1])
