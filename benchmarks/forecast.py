@@ -28,7 +28,8 @@ from influence_graph.analysis import TOP_POWER_HOLDERS, analyze  # noqa: E402
 from influence_graph.analysis.coaches import coach_candidates  # noqa: E402
 from influence_graph.analysis.confidence import SAMPLES, confidence  # noqa: E402
 from influence_graph.analysis.forecast import forecast, listening_arrays, settle, support_weights  # noqa: E402
-from influence_graph.analysis.power import brokerage, influence, power_ranking  # noqa: E402
+from influence_graph.analysis.brokerage import brokerage
+from influence_graph.analysis.power import influence, power_ranking  # noqa: E402
 from influence_graph.model import parse_account  # noqa: E402
 
 NAIVE_CANDIDATES = 100  # candidates re-solved one by one, then extrapolated

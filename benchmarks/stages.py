@@ -30,7 +30,9 @@ STAGES: dict[str, list[str]] = {
         "influence_graph.analysis.power:formal_position", "influence_graph.analysis.power:classify_power",
         "influence_graph.analysis.power:power_ranking",
     ],
-    "brokerage": ["influence_graph.analysis.power:brokerage"],
+    # starting the workers, and then waiting for them (the rest of the analysis runs meanwhile)
+    "brokerage": ["influence_graph.analysis.brokerage:start_brokerage",
+                  "influence_graph.analysis.brokerage:BrokerageRun.result"],
     "factions": ["influence_graph.analysis.factions:factions", "influence_graph.analysis.factions:department_relations"],
     "coaches": ["influence_graph.analysis.coaches:coach_candidates"],
     "coverage": [
@@ -42,7 +44,7 @@ STAGES: dict[str, list[str]] = {
     "follow-ups": ["influence_graph.analysis.followups:follow_ups"],
     "risks": ["influence_graph.analysis.risks:risks"],
     "forecast": ["influence_graph.analysis.forecast:forecast"],
-    "confidence": ["influence_graph.analysis.confidence:confidence"],
+    "confidence": ["influence_graph.analysis.confidence:confidence", "influence_graph.analysis.confidence:resample"],
     "actions": ["influence_graph.analysis.actions:action_list"],
     "typed result": ["influence_graph.analysis.result:Analysis.model_validate"],
 }
@@ -102,7 +104,11 @@ def _instrument(clock: _Clock) -> list[tuple[Any, str, Any]]:
             original = getattr(owner, attribute, None) if owner is not None else None
             if original is None:
                 continue
-            if owner_name:  # a classmethod: replace it on the class
+            if owner_name and isinstance(getattr(owner, "__dict__", {}).get(attribute), type(lambda: None)):
+                # a method: replace it on the class (the wrapper binds like the method did)
+                undo.append((owner, attribute, owner.__dict__[attribute]))
+                setattr(owner, attribute, clock.wrap(stage, owner.__dict__[attribute]))
+            elif owner_name:  # a classmethod: replace it on the class
                 undo.append((owner, attribute, owner.__dict__.get(attribute, _INHERITED)))
                 setattr(owner, attribute, classmethod(lambda cls, *a, _f=clock.wrap(stage, original), **k: _f(*a, **k)))
             else:

@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "influence_graph"
 # Lower number = lower layer. A module may import only its own layer or lower ones.
 LAYERS = {
     "_fs": 0,
+    "_processes": 0,
     "sanitize": 0,
     "model": 0,
     "resources": 0,

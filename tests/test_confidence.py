@@ -20,7 +20,8 @@ from influence_graph.analysis.confidence import (
     perturbed_samples,
 )
 from influence_graph.analysis.forecast import listening_arrays, settle
-from influence_graph.analysis.power import brokerage, influence, power_ranking
+from influence_graph.analysis.brokerage import brokerage
+from influence_graph.analysis.power import influence, power_ranking
 from influence_graph.model import load_account, parse_account
 
 # The module (the package attribute `confidence` could be shadowed by a function).
@@ -263,3 +264,12 @@ def test_percentiles_are_numpys_to_the_bit(seed):
     for n in [1, 2, 3, 10, 199, 200, 201]:
         values = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4)
         assert confidence_module.percentiles(values, (10, 50, 90)) == np.percentile(values, [10, 50, 90]).tolist()
+
+
+def test_resampling_an_account_without_people_draws_nothing():
+    from influence_graph.analysis.confidence import resample
+
+    import networkx as nx
+
+    drawn = resample(nx.DiGraph(), [], samples=10)
+    assert drawn.power.shape == (0, 10) and drawn.settled is None

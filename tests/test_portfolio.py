@@ -169,8 +169,9 @@ def test_usage_mistakes(store, tmp_path):
     assert both.exit_code == 2 and "give SOURCE or --all, not both" in both.output
     neither = runner.invoke(cli, ["analyze"])
     assert neither.exit_code == 2 and "Missing argument 'SOURCE'" in neither.output
-    jobs = runner.invoke(cli, ["analyze", str(EXAMPLE), "--jobs", "2"])
-    assert jobs.exit_code == 2 and "--jobs works with --all" in jobs.output
+    one = runner.invoke(cli, ["analyze", str(EXAMPLE), "--jobs", "2", "--format", "json", "--as-of", AS_OF])
+    assert one.exit_code == 0 and one.output == runner.invoke(
+        cli, ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]).output  # one account: the same answer
     assert runner.invoke(cli, ["analyze", "--all", "--jobs", "0", "--store", str(store)]).exit_code == 2
     (tmp_path / "file").write_text("x")
     into_file = _all(store, tmp_path / "file")

@@ -15,9 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from influence_graph.analysis.opinion import OpinionModel, listening_arrays, total_effects
+from influence_graph.analysis.brokerage import brokerage
 from influence_graph.analysis.power import (
     PAGERANK_DAMPING,
-    brokerage,
     classify_power,
     formal_position,
     influence,
@@ -453,28 +453,3 @@ def test_a_senior_title_with_no_team_mapped_below_is_still_a_figurehead():
     categories, _ = classify(a)
     assert categories["cfo"][0] == "figurehead"
     assert categories["cfo"][1][0].startswith("level 2 (CFO) but ranked #")
-
-
-# --- sampled brokerage at scale -------------------------------------------------------
-
-
-def test_sample_size_follows_the_stated_bound():
-    from influence_graph.analysis.power import brokerage_method, sample_size
-
-    # k = L(1 + 1/n) / (1 + L/n), L = ln(2n/δ)·R²/(2ε²), R = n/(n − 1): at n = 20,000, ε = 0.02, δ = 0.1.
-    n = 20_000
-    big_l = math.log(2 * n / 0.1) * (n / (n - 1)) ** 2 / (2 * 0.02**2)
-    assert sample_size(n) == math.ceil(big_l * (1 + 1 / n) / (1 + big_l / n))
-    assert brokerage_method(2_000) == brokerage_method(5_000) == {"method": "exact"}  # exact up to 5,000
-    sampled = brokerage_method(n)
-    assert sampled == {"method": "sampled", "sources": sample_size(n), "people": n, "epsilon": 0.02, "delta": 0.1,
-                       "seed": 0}
-    assert brokerage_method(n, exact=True) == {"method": "exact"}
-    assert sample_size(1_000, epsilon=0.001) == 1_000  # a bound the sample cannot beat: every source
-
-
-def test_sampling_every_source_is_the_exact_answer():
-    graph = _random_uniform(3)
-    n = len(graph)
-    everyone = {"method": "sampled", "sources": n, "people": n, "epsilon": 0.0, "delta": 0.0, "seed": 1}
-    assert brokerage(graph, method=everyone) == pytest.approx(brokerage(graph, compiled=True), abs=1e-12)

@@ -18,7 +18,8 @@ import pytest
 from influence_graph import graph as g
 from influence_graph.analysis import analyze
 from influence_graph.analysis.factions import factions
-from influence_graph.analysis.power import brokerage, classify_power, formal_position, influence, power_ranking
+from influence_graph.analysis.brokerage import brokerage
+from influence_graph.analysis.power import classify_power, formal_position, influence, power_ranking
 from influence_graph.model import Account, parse_account
 
 HIGHTECH = Path(__file__).parent / "data" / "krackhardt-hightech"  # a copy of ../shared/data

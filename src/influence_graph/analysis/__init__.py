@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import graph as g
+from .._processes import default_jobs
 from ..model import Account, InfluenceGraphError
 from . import wording
 from ._shared import AnalysisContext, team_members
@@ -18,6 +19,7 @@ from .actions import action_list
 from .channels import influence_channels
 from .coaches import coach_candidates
 from .confidence import confidence as answer_stability
+from .confidence import resample
 from .coverage import (
     EXECUTIVE_LEVEL,
     closest_members,
@@ -29,10 +31,9 @@ from .coverage import (
 from .factions import department_relations, factions
 from .followups import follow_ups, open_next_steps
 from .forecast import forecast
+from .brokerage import start_brokerage
 from .power import (
     TOP_POWER_HOLDERS,
-    brokerage,
-    brokerage_method,
     classify_power,
     formal_position,
     influence,
@@ -208,11 +209,15 @@ def analyze(
     assume: dict[str, str | float] | None = None,
     confidence: bool = True,
     exact: bool = False,
+    jobs: int | None = None,
 ) -> AnalysisResult:
     """Run every analysis of DESIGN §4 on ``account``; ``as_of`` is "today" for follow-ups.
 
     Brokerage is exact up to ``EXACT_UP_TO`` people and sampled within a stated bound
-    above (``brokerage_method`` in the result says which); ``exact`` forces exact.
+    above (``brokerage_method`` in the result says which); ``exact`` forces exact. From
+    500 people it runs in ``jobs`` worker processes (default: every CPU this process
+    may use) while the measures that do not need it are computed; the answer is the
+    same for any ``jobs``.
 
     ``assume`` maps person ids to stances to assume (what-if), e.g. ``{"zhao": "champion"}``:
     everything is computed under them, and the result adds ``assumptions`` and the
@@ -220,23 +225,36 @@ def analyze(
     key answers are when strengths and stances are re-drawn (~0.2 s at 1,000 people).
     """
     if assume:
-        baseline = analyze(account, as_of, confidence=False, exact=exact).to_dict()
-        assumed = analyze(apply_assumptions(account, assume), as_of, confidence=confidence, exact=exact).to_dict()
+        baseline = analyze(account, as_of, confidence=False, exact=exact, jobs=jobs).to_dict()
+        assumed = analyze(apply_assumptions(account, assume), as_of, confidence=confidence, exact=exact,
+                          jobs=jobs).to_dict()
         assumed["assumptions"] = describe_assumptions(account, assume)
         assumed["changes"] = compare(baseline, assumed)
         return AnalysisResult(Analysis.model_validate(assumed))
     today = _as_date(as_of)
     shared = AnalysisContext(g.account_graph(account))  # every graph and look-up built once
-    whole, deference, ties, known = shared.whole, shared.deference, shared.ties, shared.team_ties
-
-    power = influence(deference, shared.model)
-    method = brokerage_method(len(ties), exact=exact)
-    broker = brokerage(ties, method=method)
-    formal = formal_position(whole)
+    whole, ties = shared.whole, shared.ties
+    # Started first: from 500 people it runs in worker processes while everything else is built.
+    brokerage_run = start_brokerage(ties, exact=exact, jobs=default_jobs() if jobs is None else jobs)
+    try:
+        deference, known = shared.deference, shared.team_ties
+        # What does not need brokerage, while the workers compute it.
+        dmu = account.decision_unit
+        power = influence(deference, shared.model)
+        formal = formal_position(whole)
+        coverage = coverage_by_person(whole, known)
+        depth = relationship_depth(whole, dmu, known)
+        closest = closest_members(whole, known)
+        channels = influence_channels(whole, deference, dmu, known)
+        groups = factions(ties)
+        relations = department_relations(account, whole)
+        prediction = forecast(deference, power, dmu, model=shared.model)
+        resampled = resample(deference, dmu, model=shared.model) if confidence else None
+        broker, method = brokerage_run.result()
+    finally:
+        brokerage_run.close()
     ranking = power_ranking(power, broker)
     categories = classify_power(whole, power, formal, ranking)
-    dmu = account.decision_unit
-    coverage = coverage_by_person(whole, known)
     coach_answer = coach_candidates(whole, power, broker, dmu, ties=ties, known=known)
     coaches, coach_scores = coach_answer.candidates, coach_answer.scores
     mark_likely_coaches(coaches, categories.figureheads)
@@ -244,13 +262,10 @@ def analyze(
     why_key = key_people(dmu, ranking, coaches, gatekeepers, open_next_steps(account, today))
     key = list(why_key)
     uncovered = uncovered_decision_makers(whole, key, power, ranking, why_key, known=known, warm=shared.warm)
-    depth = relationship_depth(whole, dmu, known)
     followups = follow_ups(account, key, today)
     risk_list = risks(whole, power, coverage, dmu, ranking, known, uncovered)
 
-    closest = closest_members(whole, known)
     people = _people_rows(whole, power, broker, formal, categories, coach_scores, coverage, ranking, key, closest)
-    prediction = forecast(deference, power, dmu, model=shared.model)
     lead = account_lead(account)
     data = {
         "account": {"id": account.id, "name": account.name},
@@ -266,9 +281,9 @@ def analyze(
         "figureheads": [{"id": pid, "reasons": categories[pid][1]} for pid in categories.figureheads],
         "coach_candidates": coaches,
         "uncovered_decision_makers": uncovered,
-        "influence_channels": influence_channels(whole, deference, dmu, known),
-        "factions": factions(ties),
-        "department_relations": department_relations(account, whole),
+        "influence_channels": channels,
+        "factions": groups,
+        "department_relations": relations,
         "relationship_depth": depth,
         "follow_ups": followups,
         "risks": risk_list,
@@ -293,5 +308,5 @@ def analyze(
     }
     if confidence:
         data["confidence"] = answer_stability(deference, power, ranking, coaches, coach_answer.parts, dmu,
-                                              top=TOP_POWER_HOLDERS, model=shared.model)
+                                              top=TOP_POWER_HOLDERS, model=shared.model, resampled=resampled)
     return AnalysisResult(Analysis.model_validate(data))

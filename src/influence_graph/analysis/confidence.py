@@ -19,7 +19,7 @@ import copy
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -217,6 +217,39 @@ def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np
     return settled
 
 
+class Resampled(NamedTuple):
+    """Every re-drawn sample's stances, power and forecast, ``(people, samples)``
+    arrays in the opinion model's order: what confidence computes before it compares
+    anything with the analysis' answers (so it can run while brokerage does)."""
+
+    samples: int
+    seed: int
+    stances: np.ndarray
+    power: np.ndarray
+    settled: np.ndarray | None  # None without a decision unit: no forecast to re-draw
+    x0: np.ndarray
+
+
+def resample(
+    deference: nx.DiGraph, dmu: Sequence[str], samples: int = SAMPLES, seed: int = SEED,
+    model: OpinionModel | None = None,
+) -> Resampled:
+    """Re-draw strengths and stances ``samples`` times (seeded) and solve each sample:
+    its social power and, when someone of ``dmu`` is in the graph, its forecast."""
+    model = model or OpinionModel(deference)
+    if not model.people:
+        nothing = np.zeros((0, samples))
+        return Resampled(samples, seed, nothing, nothing, None, np.zeros(0))
+    nodes = [deference.nodes[p] for p in model.people]
+    x0 = np.array([node.get(g.STANCE_VALUE, 0.0) for node in nodes])
+    known = np.array([bool(node.get(g.STANCE_KNOWN, False)) for node in nodes])
+    weights, stances = perturbed_samples(model.listening, x0, known, samples, seed)
+    pattern = _Pattern(model.listening, weights)
+    members = set(dmu)
+    settled = batched_settle(pattern, model.lam, stances) if any(p in members for p in model.people) else None
+    return Resampled(samples, seed, stances, batched_power(pattern, model.lam), settled, x0)
+
+
 def confidence(
     deference: nx.DiGraph,
     power: Mapping[str, float],
@@ -228,6 +261,7 @@ def confidence(
     seed: int = SEED,
     top: int = 5,
     model: OpinionModel | None = None,
+    resampled: Resampled | None = None,
 ) -> dict[str, Any]:
     """How stable the key answers are when strengths and stances are re-drawn.
 
@@ -237,7 +271,9 @@ def confidence(
     which the answer holds (a top holder stays in the top ``top``; the top coach
     stays first; the forecast keeps its sign: ``positive``, ``negative`` or ``zero``).
     ``ranking``, ``coaches`` and ``coach_parts`` (:class:`~.coaches.CoachParts`) are
-    the unperturbed answers; ``model`` the deference graph's opinion model, if built.
+    the unperturbed answers; ``model`` the deference graph's opinion model, if built;
+    ``resampled`` the samples (:func:`resample` of the same graph, ``dmu``, ``samples``
+    and ``seed``) if already drawn.
 
     >>> d = nx.DiGraph(); d.add_nodes_from([("a", {"stance_value": 0.5, "stance_known": True}),
     ...     ("b", {"stance_value": 1.0, "stance_known": True})])
@@ -247,25 +283,20 @@ def confidence(
     ([{'id': 'a', 'share': 1.0}], 'positive', 1.0)
     """
     model = model or OpinionModel(deference)
-    people, listening, lam = model.people, model.listening, model.lam
+    people = model.people
     noise = {"strength": STRENGTH_SPREAD, "stance": STANCE_SPREAD, "unknown_stance": UNKNOWN_STANCE_SPREAD}
     if not people:
         return {"samples": 0, "seed": seed, "perturbation": noise, "top_power_holders": [], "top_coach": None,
                 "forecast_sign": None}
+    drawn = resampled or resample(deference, dmu, samples, seed, model)
     index = model.index
-    nodes = [deference.nodes[p] for p in people]
-    x0 = np.array([node.get(g.STANCE_VALUE, 0.0) for node in nodes])
-    known = np.array([bool(node.get(g.STANCE_KNOWN, False)) for node in nodes])
-    weights, stances = perturbed_samples(listening, x0, known, samples, seed)
-    pattern = _Pattern(listening, weights)
-    sampled_power = batched_power(pattern, lam)
     return {
-        "samples": samples,
-        "seed": seed,
+        "samples": drawn.samples,
+        "seed": drawn.seed,
         "perturbation": noise,
-        "top_power_holders": _top_holders(sampled_power, [index[p] for p in ranking[:top]], people),
-        "top_coach": _top_coach(sampled_power, stances, coaches, coach_parts, index),
-        "forecast_sign": _forecast_sign(pattern, lam, sampled_power, stances, x0, model, power, dmu),
+        "top_power_holders": _top_holders(drawn.power, [index[p] for p in ranking[:top]], people),
+        "top_coach": _top_coach(drawn.power, drawn.stances, coaches, coach_parts, index),
+        "forecast_sign": _forecast_sign(drawn, model, power, dmu),
     }
 
 
@@ -346,16 +377,16 @@ def percentiles(values: np.ndarray, at: Sequence[float]) -> list[float]:
     return out
 
 
-def _forecast_sign(pattern, lam, power, stances, x0, model, baseline_power, dmu) -> dict[str, Any] | None:
+def _forecast_sign(drawn: Resampled, model: OpinionModel, baseline_power, dmu) -> dict[str, Any] | None:
     people = model.people
     members = [i for i, p in enumerate(people) if p in set(dmu)]
-    if not members:
+    if not members or drawn.settled is None:
         return None
-    settled = batched_settle(pattern, lam, stances)
+    power = drawn.power
     dmu_power = np.zeros_like(power)
     dmu_power[members] = power[members]
-    support = (dmu_power * settled).sum(axis=0) / dmu_power.sum(axis=0)
-    baseline = support_weights(people, baseline_power, dmu) @ model.settle(x0)
+    support = (dmu_power * drawn.settled).sum(axis=0) / dmu_power.sum(axis=0)
+    baseline = support_weights(people, baseline_power, dmu) @ model.settle(drawn.x0)
     sign = np.sign(np.round(support, 9))
     expected = float(np.sign(round(float(baseline), 9)))
     low, high = percentiles(support, (10, 90))

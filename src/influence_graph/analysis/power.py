@@ -10,23 +10,13 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Hashable, Mapping
-from fractions import Fraction
 
 import networkx as nx
-import numpy as np
 
 from .. import graph as g
-from . import _igraph, wording
+from . import wording
 from .opinion import OpinionModel
 
-# Above this many people brokerage runs in igraph (C); below, in NetworkX.
-COMPILED_THRESHOLD = 40
-# Brokerage is exact up to this many people; above, sampled with the stated bound:
-# every person's brokerage within EPSILON of the exact value with probability >= 1 − DELTA.
-EXACT_UP_TO = 5_000
-BROKERAGE_EPSILON, BROKERAGE_DELTA, BROKERAGE_SEED = 0.02, 0.1, 0
-# Tie lengths are read as fractions with denominators up to this (strengths with up to 6 decimals).
-_MAX_DENOMINATOR = 10**6
 PAGERANK_DAMPING = 0.85  # the reference measure's damping (pagerank)
 # Power comes from an iterative solve (relative residual 1e-12): scores this close
 # (relative) are equal, so noise in the last digits never decides a rank.
@@ -84,101 +74,6 @@ def tie_levels(values: Mapping[Hashable, float]) -> dict[Hashable, float]:
             level = value
         out[key], previous = level, value
     return out
-
-
-def _exact_lengths(ties: nx.Graph) -> nx.Graph:
-    """The tie graph with each length as an exact fraction: strengths people type
-    are decimals (0.7), so 1/strength is read back as 10/7 and equally long paths
-    add up to exactly equal lengths (in floats 1/0.15 + 1/0.5 + 1/0.75 is
-    10.000000000000002, not 10)."""
-    exact = nx.Graph()
-    exact.add_nodes_from(ties)
-    exact.add_edges_from(
-        (u, v, {g.DISTANCE: Fraction(d).limit_denominator(_MAX_DENOMINATOR)}) for u, v, d in ties.edges(data=g.DISTANCE)
-    )
-    return exact
-
-
-def sample_size(people: int, epsilon: float = BROKERAGE_EPSILON, delta: float = BROKERAGE_DELTA) -> int:
-    """How many source people to sample so that, with probability at least ``1 − delta``,
-    every person's sampled brokerage is within ``epsilon`` of the exact one.
-
-    Brokerage is the mean over sources ``s`` of ``X_s = n·δ_s(v) / ((n − 1)(n − 2))``,
-    each in ``[0, R]``, ``R = n / (n − 1)`` (``δ_s(v)``: the pairs from ``s`` that run
-    through ``v``, at most ``n − 2``). For ``k`` sources drawn without replacement,
-    Hoeffding–Serfling bounds the chance of an error above ``ε`` by
-    ``2·exp(−2kε² / ((1 − (k − 1)/n)·R²))``; a union bound over the ``n`` people
-    and solving for ``k`` gives ``k = L(1 + 1/n) / (1 + L/n)``, ``L = ln(2n/δ)·R² / (2ε²)``.
-
-    >>> sample_size(3000), sample_size(20_000), sample_size(100_000)
-    (2464, 8928, 15353)
-    """
-    if people < 3:
-        return people
-    spread = people / (people - 1)
-    hoeffding = math.log(2 * people / delta) * spread * spread / (2 * epsilon * epsilon)
-    return min(people, math.ceil(hoeffding * (1 + 1 / people) / (1 + hoeffding / people)))
-
-
-def brokerage_method(
-    people: int,
-    exact: bool = False,
-    exact_up_to: int | None = None,
-    epsilon: float = BROKERAGE_EPSILON,
-    delta: float = BROKERAGE_DELTA,
-    seed: int = BROKERAGE_SEED,
-) -> dict:
-    """How brokerage is computed for an account of ``people``: ``{"method": "exact"}``,
-    or ``{"method": "sampled", "sources", "people", "epsilon", "delta", "seed"}`` above
-    ``exact_up_to`` people (default ``EXACT_UP_TO``; unless ``exact``) when the bound
-    needs fewer sources than people.
-
-    >>> brokerage_method(35), brokerage_method(8000, exact=True)
-    ({'method': 'exact'}, {'method': 'exact'})
-    >>> brokerage_method(8000)["sources"], brokerage_method(8000)["epsilon"]
-    (5216, 0.02)
-    """
-    sources = sample_size(people, epsilon, delta)
-    if exact or people <= (EXACT_UP_TO if exact_up_to is None else exact_up_to) or sources >= people:
-        return {"method": "exact"}
-    return {"method": "sampled", "sources": sources, "people": people, "epsilon": epsilon, "delta": delta, "seed": seed}
-
-
-def brokerage(ties: nx.Graph, compiled: bool | None = None, method: dict | None = None) -> dict[str, float]:
-    """Brokerage: normalized betweenness over tie lengths (attribute ``distance``,
-    1/strength), i.e. the share of shortest paths between other people that run
-    through each person. Undirected; in [0, 1].
-
-    ``compiled`` picks the backend: igraph (True) or NetworkX (False); by default
-    igraph above ``COMPILED_THRESHOLD`` people. Both count equally long paths as
-    ties although float sums differ in the last digit: NetworkX here adds exact
-    fractions, igraph compares lengths with a relative tolerance of 1e-10.
-    ``method`` (:func:`brokerage_method`; by default chosen by size) may ask for
-    the sampled estimate: the exact dependencies of a seeded random sample of
-    source people (Brandes & Pich 2007), scaled by n/k, within the stated bound.
-
-    >>> kite = nx.krackhardt_kite_graph()
-    >>> nx.set_edge_attributes(kite, 1.0, "distance")
-    >>> max(brokerage(kite).items(), key=lambda kv: kv[1])[0]  # Heather
-    7
-    """
-    n = len(ties)
-    if ties.number_of_edges() == 0 or n < 3:
-        return {node: 0.0 for node in ties}
-    method = method or brokerage_method(n)
-    # Normalization per ordered pair, as NetworkX's; igraph counts each unordered pair once.
-    scale = 2.0 / ((n - 1) * (n - 2))
-    if method["method"] == "sampled":
-        rng = np.random.default_rng(method["seed"])
-        sources = sorted(rng.choice(n, size=method["sources"], replace=False).tolist())
-        scale *= n / len(sources)
-        return {node: value * scale for node, value in _igraph.betweenness(ties, g.DISTANCE, sources).items()}
-    if compiled is None:
-        compiled = n > COMPILED_THRESHOLD
-    if not compiled:
-        exact = nx.betweenness_centrality(_exact_lengths(ties), weight=g.DISTANCE, normalized=True)
-        return {node: float(value) for node, value in exact.items()}
-    return {node: value * scale for node, value in _igraph.betweenness(ties, g.DISTANCE).items()}
 
 
 def _reports(graph: nx.MultiDiGraph) -> dict[str, str]:

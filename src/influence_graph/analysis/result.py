@@ -146,6 +146,7 @@ class SampledBrokerage(_Model):
     epsilon: float = Field(description="the bound on every person's absolute error")
     delta: float = Field(description="the chance the bound fails")
     seed: int
+    bound: float = Field(description="the error bound the sample reached (at most epsilon)")
 
 
 class UncoveredPerson(_Model):

@@ -127,7 +127,8 @@ def schema(of_result: bool) -> None:
 @click.option("--exact", is_flag=True,
               help="Exact brokerage at any size (above 5,000 people it is sampled within a stated error by default).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="With --all: how many accounts to analyze at once (default: the number of CPUs).")
+              help="Processes to use (default: the number of CPUs): with --all, accounts analyzed at once; "
+              "for one account of 500 people or more, the workers computing brokerage.")
 @store_option
 def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | None, output: str | None,
             force: bool, assume: tuple[str, ...], full: bool, exact: bool, jobs: int | None, store: str | None) -> None:
@@ -151,8 +152,6 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
         return
     if source is None:
         raise click.UsageError("Missing argument 'SOURCE' (an account file or id; or --all for every stored account).")
-    if jobs is not None:
-        raise click.UsageError("--jobs works with --all")
     if output and Path(output).is_dir():
         raise click.BadParameter(f"{output} is a folder; name a file", param_hint="'-o' / '--output'")
     from ..analysis.whatif import parse_assumptions
@@ -162,7 +161,7 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
     account = load_source(source, store)
     with user_errors():
         assumptions = parse_assumptions(assume) or None
-    result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact)
+    result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact, jobs=jobs)
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "markdown":  # the briefing's renderers load only for it: --format json is what scripts run
