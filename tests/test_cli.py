@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -261,3 +262,28 @@ def test_analysis_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
     for source in (EXAMPLE, synthetic):
         assert outputs[source, "0"] == outputs[source, "4242"]
         assert len(json.loads(outputs[source, "0"])["people"]) == (35 if source == EXAMPLE else 300)
+
+
+def _command_settings(**env: str) -> list:
+    """What ``ig --version`` leaves its process with: OPENBLAS_NUM_THREADS and the GC threshold."""
+    script = (
+        "import gc, json, os, sys\n"
+        "from influence_graph.cli import main\n"
+        "sys.argv = ['ig', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps([os.environ.get('OPENBLAS_NUM_THREADS'), gc.get_threshold()[0]]))\n"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**base, "PYTHONPATH": str(ROOT / "src"), **env})
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_command_runs_with_one_blas_thread_unless_told_otherwise_and_collects_garbage_rarely():
+    from influence_graph.cli._common import GC_EVERY
+
+    assert _command_settings() == ["1", GC_EVERY]
+    assert _command_settings(OPENBLAS_NUM_THREADS="2") == ["2", GC_EVERY]
