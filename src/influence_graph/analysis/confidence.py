@@ -198,21 +198,31 @@ def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
 def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
-    carry = previous = rhs / diagonal
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
-    if isinstance(pattern._sums, _SparseSums):
-        carry, change = _stacked_jacobi(pattern._sums.stacked(coupling, True), rhs, diagonal, carry, tolerance)
-    else:
-        for _ in range(_MAX_ITER):
-            previous = carry
-            carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
-            if _largest_move(carry, previous) < tolerance:
-                break
-        change = np.abs(carry - previous).max(axis=0)
+    carry, change = _jacobi(pattern, coupling, rhs, diagonal, rhs / diagonal, tolerance, transposed=True)
     power = (1.0 - lam)[:, None] * carry
     for sample in np.flatnonzero(change >= tolerance):
         power[:, sample] = OpinionSystem(pattern.matrix(sample), lam).social_power()
     return power
+
+
+def _jacobi(pattern: _Pattern, coupling: np.ndarray, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
+            tolerance: float, transposed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Jacobi steps ``x ← (rhs + C·x) / diagonal`` on a block's ``(people, samples)``
+    arrays, ``C`` the samples' ``coupling`` matrices (transposed, for power) until no
+    value moves by ``tolerance`` (at most ``_MAX_ITER`` steps): the result and each
+    sample's last largest change. With scipy, one block-diagonal product a step
+    (:func:`_stacked_jacobi`); else a gather, a multiply and a scatter-add: the same bits."""
+    if isinstance(pattern._sums, _SparseSums):
+        return _stacked_jacobi(pattern._sums.stacked(coupling, transposed), rhs, diagonal, start, tolerance)
+    gather, scatter = (pattern.rows, pattern.to_cols) if transposed else (pattern.cols, pattern.to_rows)
+    current = previous = start
+    for _ in range(_MAX_ITER):
+        previous = current
+        current = (rhs + scatter(coupling * np.take(current, gather, axis=0))) / diagonal
+        if _largest_move(current, previous) < tolerance:
+            break
+    return current, np.abs(current - previous).max(axis=0)
 
 
 def _stacked_jacobi(system, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
@@ -265,16 +275,7 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = (1.0 - lam)[:, None] * stances
-    settled = previous = stances.copy()
-    if isinstance(pattern._sums, _SparseSums):
-        settled, change = _stacked_jacobi(pattern._sums.stacked(coupling, False), rhs, diagonal, settled, _TOL)
-    else:
-        for _ in range(_MAX_ITER):
-            previous = settled
-            settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
-            if _largest_move(settled, previous) < _TOL:
-                break
-        change = np.abs(settled - previous).max(axis=0)
+    settled, change = _jacobi(pattern, coupling, rhs, diagonal, stances.copy(), _TOL, transposed=False)
     for sample in np.flatnonzero(change >= _TOL):
         settled[:, sample] = OpinionSystem(pattern.matrix(sample), lam).settle(stances[:, sample])
     return settled
