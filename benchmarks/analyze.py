@@ -22,24 +22,29 @@ where the time of one analysis goes (see stages.py), from an in-process profile
 of the same file (median of three).
 
 ``--baseline REF`` (e.g. ``main``) instead loads the package as it is at that git
-revision into this process and times its whole ``analyze`` on the same account,
-interleaved with ours (medians of ``--runs``), printing ours ÷ baseline.
+revision into this process and times its whole ``analyze`` and JSON on the same
+account, interleaved with ours (medians of ``--runs``), printing ours ÷ baseline,
+and the same for everything but brokerage (each run's wait for its answer taken off;
+CPU seconds beside). ``--replay-brokerage`` computes brokerage once and hands both
+the same answer at once, so the rest of the analysis is timed in seconds, not minutes.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import synthetic_account  # noqa: E402
 from stages import median_stage_times  # noqa: E402
-from timing import ROOT, ig_command, interleaved, load_average, run_command, timed  # noqa: E402
+from timing import ROOT, Run, Samples, ig_command, interleaved, load_average, run_command, timed  # noqa: E402
 
 from influence_graph import graph as g  # noqa: E402
 from influence_graph.analysis import _igraph  # noqa: E402
@@ -85,6 +90,7 @@ def load_baseline(ref: str):
     def with_their_modules(function):
         # An import inside a function (the package loads some modules on first use)
         # must find the baseline's modules, not ours: theirs are in place while it runs.
+        @functools.wraps(function)
         def run(*args, **kwargs):
             sys.modules.update(theirs)
             try:
@@ -102,8 +108,62 @@ def _package_modules() -> dict:
     return {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "influence_graph"}
 
 
-def compare(n_people: int, ref: str, runs: int):
-    """Whole in-process ``analyze``, ours and the baseline's, interleaved run by run."""
+def _unwrapped(function):
+    return getattr(function, "__wrapped__", function)
+
+
+class _Replayed:
+    """A brokerage run that is done already: the answer computed once, handed back."""
+
+    def __init__(self, answer: tuple):
+        self.answer = answer
+
+    def result(self) -> tuple:
+        return tuple(dict(part) if isinstance(part, dict) else part for part in self.answer)  # a copy each time
+
+    def close(self) -> None:
+        pass
+
+
+def _outside_brokerage(analyze_function, account, replay: tuple | None) -> tuple:
+    """A contender timing one whole ``analyze`` of ``account`` and its JSON, and the list
+    where each run also leaves its seconds outside brokerage: all but the time spent
+    waiting for its answer (``start_brokerage``'s run is wrapped; with ``replay``, it
+    answers that at once instead of computing)."""
+    namespace = _unwrapped(analyze_function).__globals__  # the analysis package of that revision
+    real = _unwrapped(namespace["start_brokerage"])
+    waiting: list[Run] = []
+    outside: list[Run] = []
+
+    @functools.wraps(real)
+    def start_brokerage(*args, **kwargs):
+        run = _Replayed(replay) if replay is not None else real(*args, **kwargs)
+        result = run.result
+
+        def timed_result():
+            cpu, start = time.process_time(), time.perf_counter()
+            try:
+                return result()
+            finally:
+                waiting.append(Run(time.perf_counter() - start, time.process_time() - cpu))
+
+        run.result = timed_result
+        return run
+
+    namespace["start_brokerage"] = start_brokerage
+
+    def run() -> Run:
+        waiting.clear()
+        whole = timed(lambda: analyze_function(account, as_of=AS_OF).to_json())
+        outside.append(Run(whole.wall - sum(r.wall for r in waiting), whole.cpu - sum(r.cpu for r in waiting)))
+        return whole
+
+    return run, outside
+
+
+def compare(n_people: int, ref: str, runs: int, replay: bool = False) -> dict[str, Samples]:
+    """Whole in-process ``analyze`` + JSON, ours and the baseline's, interleaved run by run;
+    also each one's seconds outside brokerage (``ours rest``, ``baseline rest``, and CPU)."""
     import yaml
 
     from influence_graph.analysis import analyze
@@ -111,11 +171,22 @@ def compare(n_people: int, ref: str, runs: int):
     old_analyze, old_parse = load_baseline(ref)
     account = synthetic_account(n_people, seed=0)
     old_account = old_parse(yaml.safe_load(dump_account(account)))
-    samples = interleaved(runs, {
-        "ours": lambda: timed(lambda: analyze(account, as_of=AS_OF)),
-        "baseline": lambda: timed(lambda: old_analyze(old_account, as_of=AS_OF)),
-    })
-    return samples["ours"], samples["baseline"]
+    answer = None
+    if replay:
+        start = _unwrapped(analyze.__globals__["start_brokerage"])  # not an earlier size's replay
+        run = start(g.tie_graph(g.account_graph(account)))
+        try:
+            answer = run.result()
+        finally:
+            run.close()
+    ours, ours_rest = _outside_brokerage(analyze, account, answer)
+    baseline, baseline_rest = _outside_brokerage(old_analyze, old_account, answer)
+    warmup = 1
+    samples = interleaved(runs, {"ours": ours, "baseline": baseline}, warmup=warmup)
+    for name, rest in (("ours rest", ours_rest), ("baseline rest", baseline_rest)):
+        samples[name] = Samples([r.wall for r in rest[warmup:]])
+        samples[f"{name} cpu"] = Samples([r.cpu for r in rest[warmup:]])
+    return samples
 
 
 def write_account(n_people: int, folder: Path) -> Path:
@@ -154,14 +225,26 @@ def main() -> None:
     parser.add_argument("--no-stages", action="store_true", help="skip the in-process stage profile")
     parser.add_argument("--keep", type=Path, help="keep the generated account files here (and reuse them)")
     parser.add_argument("--baseline", metavar="REF", help="instead: analyze in process, ours vs this git revision")
+    parser.add_argument("--replay-brokerage", action="store_true",
+                        help="with --baseline: compute brokerage once and replay it in every run")
     args = parser.parse_args()
     args.sizes = args.people or args.sizes
     if args.baseline:
-        print(f"{'people':>7} {'analyze s':>10} {args.baseline + ' s':>12} {'ratio':>6}")
+        print(f"load average at start {load_average()}")
+        print(f"{'people':>7} {'analyze s':>10} {args.baseline + ' s':>12} {'ratio':>6} | {'rest s':>7} "
+              f"{args.baseline + ' s':>12} {'ratio':>6} | {'rest cpu':>8} {args.baseline + ' cpu':>12} {'ratio':>6}")
         for n in args.sizes:
-            ours, baseline = compare(n, args.baseline, args.runs)
-            print(f"{n:>7,} {ours.median:>10.3f} {baseline.median:>12.3f} {ours.median / baseline.median:>6.2f}", flush=True)
-        print(f"in-process seconds, medians of {args.runs} interleaved runs; ratio = ours ÷ {args.baseline}")
+            s = compare(n, args.baseline, args.runs, args.replay_brokerage)
+            cells = [(s["ours"], s["baseline"]), (s["ours rest"], s["baseline rest"]),
+                     (s["ours rest cpu"], s["baseline rest cpu"])]
+            widths = [(10, 12), (7, 12), (8, 12)]
+            row = " |".join(f" {a.median:>{wa}.3f} {b.median:>{wb}.3f} {a.median / b.median:>6.2f}"
+                            for (a, b), (wa, wb) in zip(cells, widths))
+            print(f"{n:>7,}{row}", flush=True)
+        replayed = "; brokerage replayed (computed once)" if args.replay_brokerage else ""
+        print(f"in-process seconds of analyze + JSON, medians of {args.runs} interleaved runs; ratio = ours ÷ "
+              f"{args.baseline}; rest = without the wait for brokerage{replayed}")
+        print(f"load average at end {load_average()}")
         return
 
     peer_runs = args.peer_runs or args.runs

@@ -273,3 +273,30 @@ def test_resampling_an_account_without_people_draws_nothing():
 
     drawn = resample(nx.DiGraph(), [], samples=10)
     assert drawn.power.shape == (0, 10) and drawn.settled is None
+
+
+def _generated(people: int, seed: int):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", EXAMPLE.parents[1] / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    return generate.synthetic_account(people, seed=seed)
+
+
+@pytest.mark.parametrize("account", [
+    random_account(2, n=200), random_account(1, n=12, high_susceptibility=True), _generated(1500, 2),
+], ids=["random-200", "susceptible", "synthetic-1500"])
+def test_stacked_jacobi_is_the_scatter_add_to_the_last_bit(account):
+    """With scipy a block's samples step together through one block-diagonal product;
+    numpy's gather, multiply and scatter-add give the same bits, block by block (the
+    1,500-person account takes several), including samples left to the direct solve."""
+    from influence_graph.analysis.opinion import OpinionModel
+
+    model = OpinionModel(graphs(account)[1])
+    x0 = np.array([model.deference.nodes[p][g.STANCE_VALUE] for p in model.people])
+    weights, stances = perturbed_samples(model.listening, x0, np.ones(len(x0), bool), samples=30, seed=3)
+    stacked, scattered = _Pattern(model.listening, weights, sparse=True), _Pattern(model.listening, weights, sparse=False)
+    assert len(stacked.blocks()) > 1 or len(model.people) < 1000
+    assert np.array_equal(batched_power(stacked, model.lam), batched_power(scattered, model.lam))
+    assert np.array_equal(batched_settle(stacked, model.lam, stances), batched_settle(scattered, model.lam, stances))

@@ -188,3 +188,34 @@ def test_inferred_relations_are_ordered_strongest_first():
         ]
     )
     assert [(r["a"], r["b"], r["strength"]) for r in got] == [("fin", "proc", 0.9), ("eng", "fin", 0.3), ("eng", "proc", 0.3)]
+
+
+def _generated_ties(people: int, seed: int):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    return g.tie_graph(g.account_graph(generate.synthetic_account(people, seed=seed)))
+
+
+def _weighted_karate():
+    karate = nx.karate_club_graph()  # its "weight" is the number of contexts the two met in
+    karate.add_edge(0, 0, weight=2.0)  # and a tie to oneself, which a degree counts twice
+    return karate
+
+
+@pytest.mark.parametrize("ties", [_weighted_karate(), two_cliques(0.3), _generated_ties(800, 1)],
+                         ids=["karate", "cliques", "synthetic-800"])
+def test_inner_strength_is_the_weighted_degree_inside_the_faction(ties):
+    """Each faction's core order comes from the weighted degree in the faction's own
+    subgraph, read off the tie graph directly: the same numbers to the last bit."""
+    from influence_graph.analysis import _igraph
+    from influence_graph.analysis.factions import inner_strength
+
+    communities = _igraph.communities(ties, g.WEIGHT, seed=0)
+    assert len(communities) >= 2
+    for members in communities:
+        inner = ties.subgraph(members)
+        assert {p: inner_strength(ties.adj[p], p, members) for p in members} == dict(inner.degree(weight=g.WEIGHT))

@@ -1,6 +1,7 @@
 """Small helpers shared by the coverage, coach, channel and risk analyses."""
 from __future__ import annotations
 
+import contextlib
 import math
 from functools import cached_property
 
@@ -11,6 +12,27 @@ from ..model import CLOSENESS_VALUES
 
 # A relationship this close (familiar) counts as real coverage; clip (transactional) does not.
 ZIPPER = CLOSENESS_VALUES["zipper"]
+# From this many people on, BLAS runs on one thread while an account is analyzed (one_blas_thread).
+ONE_BLAS_THREAD_FROM = 2_000
+
+
+def one_blas_thread(people: int) -> contextlib.AbstractContextManager:
+    """A context in which BLAS (the OpenBLAS under numpy and scipy) keeps to one thread,
+    for an account of ``people`` from ``ONE_BLAS_THREAD_FROM`` on; nothing for a smaller one.
+
+    The analysis hands BLAS only vectors (the sparse solvers' dot products, norms and
+    small products with their Krylov basis), too short to gain from sharing out, and
+    above ~10,000 entries OpenBLAS shares them out anyway: each call then waits for all
+    its threads, and when the machine is busy (another process, brokerage's worker) a
+    descheduled thread stalls it. ``benchmarks/blas_threads.py``: the solves of a
+    20,000-person analysis take 2–4× as long on the default threads on an idle machine,
+    5–20× with both cores busy.
+    """
+    if people < ONE_BLAS_THREAD_FROM:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits  # scans the loaded libraries: ~10 ms, worth it only here
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def team_members(graph: nx.MultiDiGraph) -> list[str]:
@@ -29,7 +51,7 @@ def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     {'p': {'m': 1.0}}
     """
     ties: dict[str, dict[str, float]] = {}
-    for member, person, data in graph.edges(data=True):
+    for member, person, data in g.edges_with_data(graph):
         if data[g.KIND] == g.KIND_RELATIONSHIP:
             known = ties.setdefault(person, {})
             known[member] = max(known.get(member, 0.0), data[g.STRENGTH])
@@ -38,7 +60,8 @@ def team_ties(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
 
 class AnalysisContext:
     """The graphs and look-ups of one analysis, each built once on first use and then
-    shared by every measure: the account graph, its deference, tie and warm views,
+    shared by every measure: the account graph, its deference and tie views, the warm
+    graph's links (:func:`~influence_graph.graph.warm_links`),
     our team's ties to each person, and the opinion model of power and forecast."""
 
     def __init__(self, whole: nx.MultiDiGraph):
@@ -53,8 +76,8 @@ class AnalysisContext:
         return g.tie_graph(self.whole)
 
     @cached_property
-    def warm(self) -> nx.DiGraph:
-        return g.warm_graph(self.whole)
+    def warm(self) -> dict[str, dict[str, dict[str, float]]]:
+        return g.warm_links(self.whole, self.ties)
 
     @cached_property
     def team_ties(self) -> dict[str, dict[str, float]]:
@@ -65,6 +88,16 @@ class AnalysisContext:
         from .opinion import OpinionModel  # the analysis' numerics: loaded with the first model built
 
         return OpinionModel(self.deference)
+
+    def release(self) -> None:
+        """Empty the graphs of this analysis once it is done. NetworkX's cached views (edge
+        and degree views hold their graph) make every graph a reference cycle, so only a
+        garbage collection would free one, walking every node and edge first (a third of
+        a second at 10,000 people); emptied, their contents go at once."""
+        for graph in (self.whole, self.__dict__.get("deference"), self.__dict__.get("ties")):
+            if graph is not None:
+                graph.clear()
+        self.__dict__.pop("model", None)
 
 
 def strongest(ties: dict[str, float]) -> tuple[str | None, float]:

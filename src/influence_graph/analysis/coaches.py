@@ -21,6 +21,7 @@ which the confidence analysis re-runs on re-drawn stances and power.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -124,12 +125,13 @@ def coach_candidates(
     """
     ties = g.tie_graph(graph) if ties is None else ties
     known = team_ties(graph) if known is None else known
+    adjacency = dict(ties.adjacency())  # the plain dicts: no view per look-up
     people = g.customer_people(graph)
     members = set(dmu)
     top_broker = max(broker.values(), default=0.0) or 1.0
     parts = CoachParts(
         people=people,
-        access=np.array([_access(ties, pid, members, broker.get(pid, 0.0) / top_broker) for pid in people]),
+        access=np.array([_access(adjacency[pid], pid, members, broker.get(pid, 0.0) / top_broker) for pid in people]),
         influence_standing=standing(power, people),
         broker_standing=standing(broker, people),
         us=np.array([strongest(known.get(pid, {}))[1] or UNKNOWN_TO_US for pid in people]),
@@ -161,14 +163,15 @@ def coach_candidates(
     return CoachAnswer(ranked, {pid: float(scores[i]) for i, pid in enumerate(people)}, parts)
 
 
-def _access(ties: nx.Graph, pid: str, members: set[str], relative_brokerage: float) -> float:
-    """1 inside the decision unit; else ``1 − ∏(1 − s)`` over ties to its members;
+def _access(neighbours: Mapping[str, dict], pid: str, members: set[str], relative_brokerage: float) -> float:
+    """1 inside the decision unit; else ``1 − ∏(1 − s)`` over ties to its members
+    (``neighbours``: the person's ties, as the tie graph's adjacency holds them);
     with no unit recorded, the relative brokerage."""
     if not members:
         return relative_brokerage
     if pid in members:
         return 1.0
-    return 1.0 - math.prod(1.0 - ties[pid][m][g.WEIGHT] for m in ties[pid] if m in members)
+    return 1.0 - math.prod(1.0 - tie[g.WEIGHT] for m, tie in neighbours.items() if m in members)
 
 
 def _facts(graph, ties, known, pid, broker, context) -> dict:

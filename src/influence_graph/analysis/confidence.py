@@ -119,14 +119,42 @@ class _NumpySums:
 
 
 class _SparseSums:
-    """Row and column sums of (nnz, samples) values as scipy sparse products."""
+    """Row and column sums of (nnz, samples) values as scipy sparse products; and a
+    block's Jacobi steps as one product with a block-diagonal matrix (:meth:`stacked`)."""
 
     def __init__(self, pattern: _Pattern):
         import scipy.sparse as sp  # large accounts only: a small one never loads scipy
 
         n, nnz, entries = pattern.n, len(pattern.rows), np.arange(len(pattern.rows))
+        self._sp, self.n, self.nnz = sp, n, nnz
         self._rows = sp.csr_matrix((np.ones(nnz), (pattern.rows, entries)), shape=(n, nnz))
         self._cols = sp.csr_matrix((np.ones(nnz), (pattern.cols, entries)), shape=(n, nnz))
+        # The rows' entries, and the columns' (in row order within a column: the transposed pattern).
+        self._row_pattern = (self._rows.indptr, pattern.cols)
+        self._col_pattern = (self._cols.indptr, pattern.rows[self._cols.indices])
+        self._by_column = self._cols.indices
+        self._structures: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
+
+    def stacked(self, values: np.ndarray, transposed: bool) -> object:
+        """The ``k`` samples' matrices with entry ``values`` ``(nnz, k)`` (or their transposes)
+        as one ``(n·k, n·k)`` block-diagonal matrix, samples one after another: its product
+        with the samples' vectors end to end is every sample's step at once, each row adding
+        its entries in the order :meth:`to_rows` (:meth:`to_cols`) does: the same bits."""
+        k = values.shape[1]
+        indptr, indices = self._structure(k, transposed)
+        data = np.take(values, self._by_column, axis=0) if transposed else values
+        return self._sp.csr_matrix((data.T.ravel(), indices, indptr), shape=(self.n * k, self.n * k))
+
+    def _structure(self, k: int, transposed: bool) -> tuple[np.ndarray, np.ndarray]:
+        if (k, transposed) not in self._structures:
+            pointers, columns = self._col_pattern if transposed else self._row_pattern
+            dtype = np.int32 if max(self.nnz, self.n) * k < np.iinfo(np.int32).max else np.int64
+            offsets = np.arange(k, dtype=dtype)[:, None]
+            indptr = np.append((pointers[:-1].astype(dtype)[None, :] + self.nnz * offsets).ravel(),
+                               dtype(self.nnz * k))
+            indices = (columns.astype(dtype)[None, :] + self.n * offsets).ravel()
+            self._structures[(k, transposed)] = indptr, indices
+        return self._structures[(k, transposed)]
 
     def to_rows(self, values: np.ndarray) -> np.ndarray:
         return self._rows @ values
@@ -152,7 +180,8 @@ def perturbed_samples(
     factors = rng.uniform(1.0 - STRENGTH_SPREAD, 1.0 + STRENGTH_SPREAD, size=(listening.nnz, samples))
     spread = np.where(known, STANCE_SPREAD, UNKNOWN_STANCE_SPREAD)[:, None]
     noise = rng.uniform(-1.0, 1.0, size=(len(stances), samples)) * spread
-    return listening.data[:, None] * factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
+    factors *= listening.data[:, None]  # in place: 150 MB at 20,000 people
+    return factors, np.clip(stances[:, None] + noise, -1.0, 1.0)
 
 
 def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
@@ -169,19 +198,60 @@ def batched_power(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
 def _power_block(pattern: _Pattern, lam: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = np.full((pattern.n, pattern.weights.shape[1]), 1.0 / pattern.n)
-    carry = rhs / diagonal
-    change = np.zeros(rhs.shape[1])
     tolerance = _TOL / pattern.n  # y is about 1/n: the same relative accuracy as the forecast's
-    for _ in range(_MAX_ITER):
-        previous = carry
-        carry = (rhs + pattern.to_cols(coupling * np.take(carry, pattern.rows, axis=0))) / diagonal
-        change = np.abs(carry - previous).max(axis=0)
-        if change.max() < tolerance:
-            break
+    carry, change = _jacobi(pattern, coupling, rhs, diagonal, rhs / diagonal, tolerance, transposed=True)
     power = (1.0 - lam)[:, None] * carry
     for sample in np.flatnonzero(change >= tolerance):
         power[:, sample] = OpinionSystem(pattern.matrix(sample), lam).social_power()
     return power
+
+
+def _jacobi(pattern: _Pattern, coupling: np.ndarray, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
+            tolerance: float, transposed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Jacobi steps ``x ← (rhs + C·x) / diagonal`` on a block's ``(people, samples)``
+    arrays, ``C`` the samples' ``coupling`` matrices (transposed, for power) until no
+    value moves by ``tolerance`` (at most ``_MAX_ITER`` steps): the result and each
+    sample's last largest change. With scipy, one block-diagonal product a step
+    (:func:`_stacked_jacobi`); else a gather, a multiply and a scatter-add: the same bits."""
+    if isinstance(pattern._sums, _SparseSums):
+        return _stacked_jacobi(pattern._sums.stacked(coupling, transposed), rhs, diagonal, start, tolerance)
+    gather, scatter = (pattern.rows, pattern.to_cols) if transposed else (pattern.cols, pattern.to_rows)
+    current = previous = start
+    for _ in range(_MAX_ITER):
+        previous = current
+        current = (rhs + scatter(coupling * np.take(current, gather, axis=0))) / diagonal
+        if _largest_move(current, previous) < tolerance:
+            break
+    return current, np.abs(current - previous).max(axis=0)
+
+
+def _stacked_jacobi(system, rhs: np.ndarray, diagonal: np.ndarray, start: np.ndarray,
+                    tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The Jacobi steps ``x ← (rhs + S·x) / diagonal`` of a block's ``(people, samples)``
+    arrays with ``system`` = :meth:`_SparseSums.stacked` (the samples end to end), until no
+    value moves by ``tolerance`` (at most ``_MAX_ITER`` steps): the result ``(people,
+    samples)`` and each sample's last largest change. One product a step instead of a
+    gather, a multiply and a scatter-add (twice as fast at 10,000 people), the same bits."""
+    n, k = rhs.shape
+    flat_rhs = np.ascontiguousarray(rhs.T).ravel()
+    flat_diagonal = np.ascontiguousarray(np.broadcast_to(diagonal, rhs.shape).T).ravel()
+    current = previous = np.ascontiguousarray(start.T).ravel()
+    for _ in range(_MAX_ITER):
+        previous = current
+        current = system @ current
+        current += flat_rhs
+        current /= flat_diagonal
+        if _largest_move(current, previous) < tolerance:
+            break
+    change = np.abs(current - previous).reshape(k, n).max(axis=1)
+    return current.reshape(k, n).T.copy(), change
+
+
+def _largest_move(current: np.ndarray, previous: np.ndarray) -> float:
+    """The largest change of any value in a block, deciding the block's stop: over the
+    whole array, not sample by sample (a maximum along the short axis of a (people,
+    samples) array costs ten times as much; each sample's own change is taken once, at the end)."""
+    return float(np.abs(current - previous).max())
 
 
 def _coupling(pattern: _Pattern, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,13 +275,7 @@ def batched_settle(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> n
 def _settle_block(pattern: _Pattern, lam: np.ndarray, stances: np.ndarray) -> np.ndarray:
     coupling, diagonal = _coupling(pattern, lam)
     rhs = (1.0 - lam)[:, None] * stances
-    settled = stances.copy()
-    for _ in range(_MAX_ITER):
-        previous = settled
-        settled = (rhs + pattern.to_rows(coupling * np.take(settled, pattern.cols, axis=0))) / diagonal
-        change = np.abs(settled - previous).max(axis=0)
-        if change.max() < _TOL:
-            break
+    settled, change = _jacobi(pattern, coupling, rhs, diagonal, stances.copy(), _TOL, transposed=False)
     for sample in np.flatnonzero(change >= _TOL):
         settled[:, sample] = OpinionSystem(pattern.matrix(sample), lam).settle(stances[:, sample])
     return settled

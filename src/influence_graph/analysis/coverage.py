@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -70,7 +70,11 @@ def closest_members(graph: nx.MultiDiGraph, known: dict[str, dict[str, float]] |
     return closest
 
 
-def warm_paths(warm: nx.DiGraph, sources: Iterable[str], targets: Iterable[str]) -> dict[str, list[str]]:
+# The warm graph (graph.warm_graph) or its links as plain dicts (graph.warm_links): what a walk reads.
+Warm = nx.DiGraph | Mapping[str, Mapping[str, Mapping[str, float]]]
+
+
+def warm_paths(warm: Warm, sources: Iterable[str], targets: Iterable[str]) -> dict[str, list[str]]:
     """Best path from any source to each reachable target: the largest product of strengths.
 
     One Dijkstra from all sources at once on ``cost = -ln(strength)``. Equal products
@@ -101,7 +105,7 @@ def warm_paths(warm: nx.DiGraph, sources: Iterable[str], targets: Iterable[str])
     return {t: list(done[t]) for t in wanted & done.keys() if len(done[t]) > 1}
 
 
-def path_strength(warm: nx.DiGraph, path: list[str]) -> float:
+def path_strength(warm: Warm, path: list[str]) -> float:
     """Product of the strengths along ``path`` (0 for no path)."""
     if len(path) < 2:
         return 0.0
@@ -125,7 +129,7 @@ def uncovered_decision_makers(
     ranking: list[str] | None = None,
     why_key: dict[str, list[str]] | None = None,
     known: dict[str, dict[str, float]] | None = None,
-    warm: nx.DiGraph | None = None,
+    warm: Warm | None = None,
 ) -> list[dict]:
     """Key people no one on our team is close to (no relationship of at least zipper),
     each with the best warm introduction path from a team member; ``why_key`` (from

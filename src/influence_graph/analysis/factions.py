@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 
 import networkx as nx
 
@@ -45,26 +46,50 @@ def factions(ties: nx.Graph) -> list[list[str]]:
     if ties.number_of_edges() == 0:
         return []
     communities = _igraph.communities(ties, g.WEIGHT, seed=FACTION_SEED, runs=FACTION_RUNS)
+    adjacency = dict(ties.adjacency())  # the plain dicts: no view per look-up
     ranked = []
     for members in communities:
         if len(members) < MIN_FACTION_SIZE:
             continue
-        inner = ties.subgraph(members)
-        core = dict(inner.degree(weight=g.WEIGHT))
+        core = {p: inner_strength(adjacency[p], p, members) for p in members}
         ordered = sorted(members, key=lambda p: (-core[p], str(p)))
-        ranked.append((-len(members), -inner.size(weight=g.WEIGHT), str(min(members, key=str)), ordered))
+        # Each tie inside counted from both ends; fsum: the same total whatever the order.
+        inside = math.fsum(core.values()) / 2
+        ranked.append((-len(members), -inside, str(min(members, key=str)), ordered))
     ranked.sort(key=lambda item: item[:3])
     return [ordered for *_, ordered in ranked]
 
 
-def _cross_department_ties(graph: nx.MultiDiGraph, rivalry: bool) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
-    """Channels between people of different departments, by department pair
-    (ids sorted): for each pair of people, the strongest channel of that sign."""
+def inner_strength(neighbours: Mapping, person, members: set) -> float:
+    """The total ``weight`` of ``person``'s ties to ``members`` (``neighbours``: their
+    adjacency in the tie graph): their weighted degree inside the faction (a tie to
+    themselves counted twice, as NetworkX's degree counts it), added in the order of
+    their ties, without a subgraph view over the whole graph.
+
+    >>> ties = nx.Graph([(1, 2, {"weight": 0.5}), (1, 3, {"weight": 0.25}), (1, 4, {"weight": 1.0})])
+    >>> inner_strength(ties.adj[1], 1, {1, 2, 3})
+    0.75
+    """
+    loop = neighbours[person].get(g.WEIGHT, 1) if person in neighbours else 0
+    return sum(data.get(g.WEIGHT, 1) for other, data in neighbours.items() if other in members) + loop
+
+
+CrossTies = dict[tuple[str, str], dict[tuple[str, str], float]]
+
+
+def cross_department_ties(graph: nx.MultiDiGraph) -> tuple[CrossTies, CrossTies]:
+    """Channels between people of different departments, ``(positive, rivalry)``: each by
+    department pair (ids sorted), for each pair of people the strongest channel of that sign."""
     department = {p: graph.nodes[p][g.DEPARTMENT] for p in g.customer_people(graph)}
-    found: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    for u, v, data in graph.edges(data=True):
+    positive: CrossTies = defaultdict(dict)
+    rivalry: CrossTies = defaultdict(dict)
+    for u, v, data in g.edges_with_data(graph):
         kind = data[g.KIND]
-        if not (kind == "rivalry" if rivalry else g.is_positive_channel(kind)):
+        if kind == "rivalry":
+            found = rivalry
+        elif g.is_positive_channel(kind):
+            found = positive
+        else:
             continue
         a, b = department.get(u), department.get(v)
         if a is None or b is None or a == b:
@@ -72,7 +97,7 @@ def _cross_department_ties(graph: nx.MultiDiGraph, rivalry: bool) -> dict[tuple[
         (a, u), (b, v) = sorted([(a, u), (b, v)])
         people = found[(a, b)]
         people[(u, v)] = max(people.get((u, v), 0.0), data[g.STRENGTH])
-    return found
+    return positive, rivalry
 
 
 def _pair_list(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], float], limit: int = 3) -> str:
@@ -82,13 +107,14 @@ def _pair_list(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], float], limi
     return wording.join(shown + ([f"{len(ordered) - limit} more"] if len(ordered) > limit else []))
 
 
-def inferred_rivalries(graph: nx.MultiDiGraph) -> list[dict]:
+def inferred_rivalries(graph: nx.MultiDiGraph, cross: tuple[CrossTies, CrossTies] | None = None) -> list[dict]:
     """Department rivalries read from person-level rivalry channels across
     departments. Strength combines the feuds like independent signals,
     1 − ∏(1 − sᵢ) over distinct pairs of people: the strongest feud at least,
-    more when there are several; in (0, 1]."""
+    more when there are several; in (0, 1]. ``cross``: :func:`cross_department_ties`, if at hand."""
     out = []
-    for (a, b), pairs in _cross_department_ties(graph, rivalry=True).items():
+    _, rivalry = cross or cross_department_ties(graph)
+    for (a, b), pairs in rivalry.items():
         strength = 1.0 - math.prod(1.0 - s for s in pairs.values())
         noun = "rivalry" if len(pairs) == 1 else "rivalries"
         evidence = f"{len(pairs)} {noun} between their people: {_pair_list(graph, pairs)}"
@@ -96,24 +122,26 @@ def inferred_rivalries(graph: nx.MultiDiGraph) -> list[dict]:
     return out
 
 
-def inferred_alliances(graph: nx.MultiDiGraph) -> list[dict]:
+def inferred_alliances(graph: nx.MultiDiGraph, cross: tuple[CrossTies, CrossTies] | None = None) -> list[dict]:
     """Department alliances read from unusually dense positive channels between
     two departments' people (see ``ALLIANCE_*``). Strength is the mean strength
-    of those channels, in (0, 1]."""
+    of those channels, in (0, 1]. ``cross``: :func:`cross_department_ties`, if at hand."""
     size: dict[str, int] = defaultdict(int)
     for person in g.customer_people(graph):
         if graph.nodes[person][g.DEPARTMENT] is not None:
             size[graph.nodes[person][g.DEPARTMENT]] += 1
-    possible = {(a, b): size[a] * size[b] for a in size for b in size if a < b}
-    positive = _cross_department_ties(graph, rivalry=False)
-    feuding = set(_cross_department_ties(graph, rivalry=True))
-    total_possible = sum(possible.values())
+    positive, rivalry = cross or cross_department_ties(graph)
+    feuding = set(rivalry)
+    # Pairs of people in two different departments: the sum of size(a)·size(b) over every
+    # pair of departments, without listing the pairs (800 departments make 320,000).
+    people = sum(size.values())
+    total_possible = (people * people - sum(n * n for n in size.values())) // 2
     if not total_possible:
         return []
     usual = sum(len(pairs) for pairs in positive.values()) / total_possible
     out = []
     for (a, b), pairs in positive.items():
-        ratio = len(pairs) / possible[(a, b)] / usual
+        ratio = len(pairs) / (size[a] * size[b]) / usual
         if len(pairs) < ALLIANCE_MIN_TIES or ratio < ALLIANCE_DENSITY_FACTOR or (a, b) in feuding:
             continue
         strength = sum(pairs.values()) / len(pairs)
@@ -143,9 +171,10 @@ def department_relations(account: Account, graph: nx.MultiDiGraph) -> list[dict]
         for r in account.department_relations
     ]
     taken = {(frozenset((r.a, r.b)), r.kind.value) for r in account.department_relations}
+    cross = cross_department_ties(graph)
     inferred = [
         rel
-        for rel in inferred_rivalries(graph) + inferred_alliances(graph)
+        for rel in inferred_rivalries(graph, cross) + inferred_alliances(graph, cross)
         if (frozenset((rel["a"], rel["b"])), rel["kind"]) not in taken
     ]
     inferred.sort(key=lambda r: (-r["strength"], r["a"], r["b"], r["kind"]))

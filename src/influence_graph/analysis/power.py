@@ -78,7 +78,7 @@ def tie_levels(values: Mapping[Hashable, float]) -> dict[Hashable, float]:
 
 def _reports(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Each person's boss."""
-    return {u: v for u, v, kind in graph.edges(data=g.KIND) if kind == g.KIND_REPORTS_TO}
+    return {u: v for u, v, data in g.edges_with_data(graph) if data[g.KIND] == g.KIND_REPORTS_TO}
 
 
 def _subtree_sizes(graph: nx.MultiDiGraph, people: list[str]) -> dict[str, int]:
@@ -150,8 +150,8 @@ def followers(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     through a positive channel (reporting lines excluded)."""
     people = g.customer_people(graph)
     turn_to: dict[str, set[str]] = {p: set() for p in people}
-    for u, v, kind in graph.edges(data=g.KIND):
-        if g.is_positive_channel(kind) and u in turn_to and v in turn_to:
+    for u, v, data in g.edges_with_data(graph):
+        if g.is_positive_channel(data[g.KIND]) and u in turn_to and v in turn_to:
             turn_to[u].add(v)
     return turn_to
 
