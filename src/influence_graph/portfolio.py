@@ -21,10 +21,8 @@ import dataclasses
 import datetime as dt
 import gc
 import io
-import multiprocessing
 import os
 import signal
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._fs import check_target, write_text
+from ._processes import default_jobs, start_context
 from .model import FileWriteError, InfluenceGraphError
 from .model.account import signed
 from .analysis.wording import clean
@@ -257,14 +256,6 @@ class _Results(Mapping):
         return len(self._ids)
 
 
-def default_jobs() -> int:
-    """The number of CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def analyze_all(
     store: Store | str | os.PathLike[str] | None = None,
     jobs: int | None = None,
@@ -301,7 +292,7 @@ def analyze_all(
         if folder is not None and ids:
             _prepare(folder, ids, replace)
         jobs = max(1, min(jobs or default_jobs(), len(ids)))
-        task = _Task(today, None if folder is None else str(folder), exact, replace)
+        task = _Task(today, None if folder is None else str(folder), exact, replace, 1 if jobs > 1 else None)
         if progress:
             progress(0, len(ids))
         if jobs == 1:
@@ -339,6 +330,8 @@ class _Task:
     out_dir: str | None  # write <id>.json here; None: send the JSON back
     exact: bool = False  # exact brokerage at any size
     replace: bool = True  # replace an existing <id>.json
+    # brokerage workers per account: one (this process) when accounts already run side by side
+    brokerage_jobs: int | None = None
 
 
 Outcome = tuple[PortfolioRow, "str | None"]
@@ -350,7 +343,7 @@ def analyze_stored(store: Store, account_id: str, task: _Task) -> Outcome:
     from .analysis import analyze
 
     try:
-        result = analyze(store.load(account_id), as_of=task.as_of, exact=task.exact)
+        result = analyze(store.load(account_id), as_of=task.as_of, exact=task.exact, jobs=task.brokerage_jobs)
         text = result.to_json() + "\n"
         if task.out_dir is None:
             return summarize(account_id, result.analysis), text
@@ -423,19 +416,6 @@ def _in_worker(account_id: str, task: _Task) -> Outcome:
     return analyze_stored(_worker_store, account_id, task)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork when it is safe (no other threads: the command line), so workers start with
-    the analysis already imported; otherwise forkserver, or spawn where neither exists."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["influence_graph.portfolio", "influence_graph.analysis"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
     if terminate is not None:
@@ -447,7 +427,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _in_pool(location: str, ids: list[str], task: _Task, jobs: int, progress, preload: bool) -> list[Outcome]:
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_open_worker_store,
+    with ProcessPoolExecutor(jobs, mp_context=start_context(["influence_graph.portfolio", "influence_graph.analysis"]), initializer=_open_worker_store,
                              initargs=(location, preload)) as pool:
         try:
             futures = {pool.submit(_in_worker, account_id, task): account_id for account_id in ids}

@@ -77,9 +77,11 @@ GC_EVERY = 200_000  # new objects between collections of the youngest generation
 
 
 def main() -> None:
-    # OpenBLAS starts a thread pool when numpy loads (60 ms of CPU on two cores) that
-    # the analysis never uses (its products are sparse, or igraph's): one thread for
-    # the command and its workers, unless the user chose otherwise.
+    # OpenBLAS starts a thread pool when numpy loads (60 ms of CPU on two cores) that the
+    # analysis gains nothing from: its BLAS calls are on vectors (the large solver's dot
+    # products and norms), which shared out stall on a busy machine (a large analysis
+    # also limits BLAS itself, for notebooks). One thread for the command and its
+    # brokerage workers, unless the user chose otherwise.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # A command builds its account's graphs once and exits, and almost nothing it makes
     # is garbage: collecting every 700 new objects (Python's default) cost 0.14 s of
