@@ -137,3 +137,15 @@ def test_without_fork_the_workers_start_fresh_and_agree(monkeypatch):
         run.close()
     assert not multiprocessing.active_children()  # closed: no worker left behind
     assert answer == estimate_brokerage(ties, jobs=1)
+
+
+def _brokerage_in_a_pool_worker(people: int) -> dict:
+    return estimate_brokerage(synthetic_ties(people, 2), jobs=2).scores
+
+
+def test_inside_a_daemonic_pool_worker_it_computes_alone():
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers may not have children
+        inside = pool.apply(_brokerage_in_a_pool_worker, (600,))
+    assert inside == estimate_brokerage(synthetic_ties(600, 2), jobs=1).scores

@@ -19,6 +19,12 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def can_start_workers() -> bool:
+    """Whether this process may start worker processes: not inside a daemonic one (a
+    ``multiprocessing.Pool`` worker), which Python forbids to have children."""
+    return not multiprocessing.current_process().daemon
+
+
 def can_fork() -> bool:
     """Whether workers can be forked safely: the platform forks and no other thread
     runs here (a thread holding a lock at the fork would leave it held in the child)."""

@@ -145,7 +145,7 @@ class BrokerageRun:
             step = n if n < PARALLEL_FROM else math.ceil(n / EXACT_CHUNKS)
         self.parts = [(start, min(n, start + step)) for start in range(0, n, step)]
         workers = min(jobs, len(self.parts))
-        if workers > 1 and (_processes.can_fork() or n > EXACT_UP_TO):
+        if workers > 1 and _processes.can_start_workers() and (_processes.can_fork() or n > EXACT_UP_TO):
             try:
                 self._start(workers)
             except OSError:  # no processes to be had here (a sandbox, a limit): compute in result()
