@@ -79,6 +79,9 @@ def test_a_bound_the_sample_cannot_reach_uses_every_source():
 def test_workers_give_the_same_answer_as_one_process():
     ties = synthetic_ties(1000, 3)
     alone = estimate_brokerage(ties, jobs=1)
+    run = b.start_brokerage(ties, jobs=2)
+    assert len(run._workers) == 2  # the parts below really are computed by two processes
+    run.close()
     assert estimate_brokerage(ties, jobs=2) == alone  # exact, split in parts: bit for bit
     assert estimate_brokerage(ties, jobs=3) == alone
     sampled = estimate_brokerage(ties, exact_up_to=0, jobs=1)
@@ -149,3 +152,35 @@ def test_inside_a_daemonic_pool_worker_it_computes_alone():
     with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers may not have children
         inside = pool.apply(_brokerage_in_a_pool_worker, (600,))
     assert inside == estimate_brokerage(synthetic_ties(600, 2), jobs=1).scores
+
+
+def test_an_analysis_in_worker_processes_is_the_one_computed_alone(monkeypatch):
+    import influence_graph.analysis as analysis
+    from influence_graph._processes import ForkedCall
+
+    forked, started = [], []
+    monkeypatch.setattr(analysis, "ForkedCall", lambda *a, **k: forked.append(a[0]) or ForkedCall(*a, **k))
+    real_start = analysis.start_brokerage
+    def start(*args, **kwargs):
+        run = real_start(*args, **kwargs)
+        started.append(len(run._workers))  # how many processes it started
+        return run
+
+    monkeypatch.setattr(analysis, "start_brokerage", start)
+    account = _generate().synthetic_account(700, seed=4)
+    apart = analysis.analyze(account, as_of="2026-11-20", jobs=2).to_json()
+    assert forked == [analysis.resample] and started == [2]  # both really ran apart
+    assert apart == analysis.analyze(account, as_of="2026-11-20", jobs=1).to_json()
+    assert started == [2, 0] and forked == [analysis.resample]  # and alone
+
+
+def _fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_forked_call_answers_and_reraises():
+    from influence_graph._processes import ForkedCall
+
+    assert ForkedCall(sorted, [3, 1, 2]).result() == [1, 2, 3]
+    with pytest.raises(ValueError, match="in the child"):
+        ForkedCall(_fails, "in the child").result()
