@@ -50,7 +50,7 @@ EMPTY = inspect.Parameter.empty
 # DESIGN §5b, call by call: parameter names, and defaults where a notebook may leave them out.
 SIGNATURES = {
     "load": [("source", EMPTY), ("store", None)],
-    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False)],
+    "analyze": [("account", EMPTY), ("as_of", None), ("assume", None), ("exact", False), ("jobs", None)],
     "analyze_all": [("store", None), ("jobs", None), ("as_of", None), ("out_dir", None), ("progress", None),
                     ("exact", False), ("replace", True)],
     "influence_map": [("account", EMPTY), ("result", None), ("path", None)],
@@ -144,6 +144,7 @@ def test_to_dict_is_exactly_the_cli_json(result):
 def test_analyze_accepts_a_path_and_a_what_if(account):
     by_path = ig.analyze(str(EXAMPLE), as_of=AS_OF)
     assert by_path.to_dict() == ig.analyze(account, as_of=AS_OF).to_dict()
+    assert ig.analyze(account, as_of=AS_OF, jobs=1).to_dict() == by_path.to_dict()
 
 
 def test_reprs_are_short_summaries(account, result):

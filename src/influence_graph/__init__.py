@@ -100,17 +100,20 @@ def analyze(
     as_of: str | _dt.date | None = None,
     assume: dict[str, str | float] | None = None,
     exact: bool = False,
+    jobs: int | None = None,
 ) -> AnalysisResult:
     """Analyze an account (an :class:`Account`, a file path or a store id).
 
     ``as_of`` is "today" for follow-ups (default: the machine date); ``assume``
     maps person ids to stances for a what-if, e.g. ``{"zhao": "champion"}``;
-    ``exact`` computes brokerage exactly at any size (sampled above 5,000 people).
-    The result's tables are DataFrames; ``result.to_dict()`` is the CLI's JSON.
+    ``exact`` computes brokerage exactly at any size (sampled above 5,000 people);
+    ``jobs``: worker processes for brokerage from 500 people (default one per CPU;
+    the same answer for any number). The result's tables are DataFrames;
+    ``result.to_dict()`` is the CLI's JSON.
     """
     from .analysis import analyze as _analyze
 
-    return _analyze(_account(account), as_of=as_of, assume=assume, exact=exact)
+    return _analyze(_account(account), as_of=as_of, assume=assume, exact=exact, jobs=jobs)
 
 
 def analyze_all(
