@@ -184,3 +184,15 @@ def test_a_forked_call_answers_and_reraises():
     assert ForkedCall(sorted, [3, 1, 2]).result() == [1, 2, 3]
     with pytest.raises(ValueError, match="in the child"):
         ForkedCall(_fails, "in the child").result()
+
+
+def test_parts_of_workers_that_die_are_computed_here():
+    ties = synthetic_ties(1000, 5)
+    run = b.start_brokerage(ties, jobs=2)
+    try:
+        for process, _ in run._workers:
+            process.kill()  # as the out-of-memory killer would
+        answer = run.result()
+    finally:
+        run.close()
+    assert answer == estimate_brokerage(ties, jobs=1)

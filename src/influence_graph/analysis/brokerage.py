@@ -170,10 +170,15 @@ class BrokerageRun:
         except BaseException as failure:  # re-raised in result(), in the caller's thread
             self._failure = failure
 
+    def _part_sums(self, part: int) -> np.ndarray:
+        """One part's sums of dependencies, computed in this process."""
+        start, stop = self.parts[part]
+        return np.asarray(self.graph.betweenness(weights=g.DISTANCE, directed=False, sources=self.order[start:stop]),
+                          dtype=float)
+
     def _local_parts(self):
-        for part, (start, stop) in enumerate(self.parts):
-            values = self.graph.betweenness(weights=g.DISTANCE, directed=False, sources=self.order[start:stop])
-            yield part, np.asarray(values, dtype=float)
+        for part in range(len(self.parts)):
+            yield part, self._part_sums(part)
 
     def _parallel_parts(self):
         """Each part's sums as the workers finish them (in any order); a worker that
@@ -200,9 +205,7 @@ class BrokerageRun:
                 yield part, values
                 hand_out(conn)
         for part in sorted(queue):  # every worker died
-            start, stop = self.parts[part]
-            yield part, np.asarray(self.graph.betweenness(weights=g.DISTANCE, directed=False,
-                                                          sources=self.order[start:stop]), dtype=float)
+            yield part, self._part_sums(part)
 
     def _collect(self, finished) -> Brokerage:
         """Add the parts in order and stop at the first step where the bound holds."""
