@@ -5,6 +5,7 @@ processes while the rest of the analysis goes on (:func:`start_brokerage`).
 """
 from __future__ import annotations
 
+import importlib.util
 import math
 import threading
 from collections.abc import Hashable
@@ -29,6 +30,9 @@ BROKERAGE_EPSILON, BROKERAGE_DELTA, BROKERAGE_SEED = 0.02, 0.1, 0
 # milliseconds); without fork, only above EXACT_UP_TO, where a fresh interpreter's start is noise.
 PARALLEL_FROM = 500
 EXACT_CHUNKS = 16  # an exact computation in this many parts, whatever the number of workers
+# From this many people the sums come from the compiled bucket-queue kernel (_brandes, Numba)
+# when it is installed: below, loading it (~0.5 s) costs more than it saves.
+KERNEL_FROM = 4_000
 # Tie lengths are read as fractions with denominators up to this (strengths with up to 6 decimals).
 _MAX_DENOMINATOR = 10**6
 
@@ -102,13 +106,26 @@ def _exact_lengths(ties: nx.Graph) -> nx.Graph:
     return exact
 
 
-def _serve(conn: Connection, graph, order: list[int]) -> None:
+class _IgraphTies:
+    """igraph's weighted betweenness as a source of dependency sums (the kernel's twin)."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def sums(self, sources: list[int]) -> np.ndarray:
+        return np.asarray(self.graph.betweenness(weights=g.DISTANCE, directed=False, sources=sources), dtype=float)
+
+
+def _kernel_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
+def _serve(conn: Connection, ties, order: list[int]) -> None:
     """A worker: sums of dependencies for each ``(part, start, stop)`` slice of
     ``order`` it is sent, until it is sent ``None``."""
     while (task := conn.recv()) is not None:
         part, start, stop = task
-        values = graph.betweenness(weights=g.DISTANCE, directed=False, sources=order[start:stop])
-        conn.send((part, np.asarray(values, dtype=float)))
+        conn.send((part, ties.sums(order[start:stop])))
 
 
 class BrokerageRun:
@@ -124,7 +141,8 @@ class BrokerageRun:
     """
 
     def __init__(self, ties: nx.Graph, *, exact: bool = False, exact_up_to: int | None = None, jobs: int = 1,
-                 epsilon: float = BROKERAGE_EPSILON, delta: float = BROKERAGE_DELTA, seed: int = BROKERAGE_SEED):
+                 epsilon: float = BROKERAGE_EPSILON, delta: float = BROKERAGE_DELTA, seed: int = BROKERAGE_SEED,
+                 kernel: bool | None = None):
         self.nodes = list(ties)
         self.people = n = len(self.nodes)
         self.sampled = not exact and n > (EXACT_UP_TO if exact_up_to is None else exact_up_to)
@@ -136,7 +154,7 @@ class BrokerageRun:
         if ties.number_of_edges() == 0 or n < 3:
             self._answer = Brokerage(dict.fromkeys(ties, 0.0), {"method": "exact"})
             return
-        self.graph, _ = _igraph.to_igraph(ties, g.DISTANCE)
+        self.ties = self._sums_source(ties, n >= KERNEL_FROM if kernel is None else kernel)
         if self.sampled:
             self.order = np.random.default_rng(seed).permutation(n).tolist()
             step = sampling_step(n)
@@ -152,11 +170,25 @@ class BrokerageRun:
                 self.close()
                 self._thread = None
 
+    def _sums_source(self, ties: nx.Graph, kernel: bool):
+        """Where the parts' sums come from: the compiled kernel when ``kernel`` is asked
+        for and usable (Numba installed, tie lengths even enough), else igraph."""
+        graph, _ = _igraph.to_igraph(ties, g.DISTANCE)
+        self._preload: list[str] = []
+        if kernel and _kernel_installed():
+            from . import _brandes
+
+            arrays = _brandes.tie_arrays(graph, g.DISTANCE)
+            if arrays is not None:
+                self._preload = ["influence_graph.analysis._bucket_kernel"]  # a forkserver imports Numba once
+                return arrays
+        return _IgraphTies(graph)
+
     def _start(self, workers: int) -> None:
-        context = _processes.start_context(["influence_graph.analysis.brokerage"])
+        context = _processes.start_context(["influence_graph.analysis.brokerage", *self._preload])
         for _ in range(workers):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs, self.graph, self.order), daemon=True)
+            process = context.Process(target=_serve, args=(theirs, self.ties, self.order), daemon=True)
             process.start()
             theirs.close()
             self._workers.append((process, ours))
@@ -173,8 +205,7 @@ class BrokerageRun:
     def _part_sums(self, part: int) -> np.ndarray:
         """One part's sums of dependencies, computed in this process."""
         start, stop = self.parts[part]
-        return np.asarray(self.graph.betweenness(weights=g.DISTANCE, directed=False, sources=self.order[start:stop]),
-                          dtype=float)
+        return self.ties.sums(self.order[start:stop])
 
     def _local_parts(self):
         for part in range(len(self.parts)):
@@ -256,7 +287,8 @@ def start_brokerage(ties: nx.Graph, **options: Any) -> BrokerageRun:
 def estimate_brokerage(ties: nx.Graph, **options: Any) -> Brokerage:
     """Brokerage and how it was computed (exact, or the sample and its bound):
     :class:`BrokerageRun` run to the end. ``options``: ``exact``, ``exact_up_to``,
-    ``jobs``, ``epsilon``, ``delta``, ``seed``."""
+    ``jobs``, ``epsilon``, ``delta``, ``seed``, ``kernel`` (the compiled kernel: True,
+    False, or by default from ``KERNEL_FROM`` people)."""
     run = BrokerageRun(ties, **options)
     try:
         return run.result()
