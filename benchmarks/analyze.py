@@ -11,12 +11,14 @@ warm-up:
 - ``ig validate FILE``: start-up and loading alone (a subprocess of this checkout);
 - ``ig analyze FILE --format json -o OUT``: the whole command a user runs;
 - igraph: the raw measures on the same graphs, in this process — weighted PageRank
-  on the deference graph, weighted betweenness on the tie lengths and Louvain
-  (``community_multilevel``) on the tie weights: what the analysis would cost if
-  it were nothing but those library calls.
+  on the deference graph, weighted betweenness and weighted closeness on the tie
+  lengths and Louvain (``community_multilevel``) on the tie weights (the peer the
+  speed issue measured against): what the analysis would cost if it were nothing
+  but those library calls; and the same without closeness.
 
 ``ratio`` is (analyze − validate) ÷ igraph: the analysis itself, start-up and
-loading taken off, in units of the raw library calls. ``spread`` is the largest
+loading taken off, in units of the raw library calls; ``w/o clo.`` the same ratio
+against the peer without closeness. ``spread`` is the largest
 (max − min) ÷ median of the three: how noisy the machine was. Then stage shares:
 where the time of one analysis goes (see stages.py), from an in-process profile
 of the same file (median of three).
@@ -55,9 +57,10 @@ SIZES = [100, 1000, 5000, 10000, 20000]
 STAGE_RUNS = 3  # profiles per size up to 5,000 people; one above (minutes each)
 
 
-def igraph_peer(account):
-    """A function running raw igraph PageRank + weighted betweenness + Louvain on the
-    account's graphs (converted once, outside the timing), returning its seconds."""
+def igraph_peer(account, closeness: bool = True):
+    """A function running raw igraph PageRank + weighted betweenness + weighted
+    closeness + Louvain on the account's graphs (converted once, outside the timing),
+    returning its seconds; ``closeness=False`` leaves closeness out."""
     whole = g.account_graph(account)
     ties, _ = _igraph.to_igraph(g.tie_graph(whole), g.DISTANCE)
     ties.es[g.WEIGHT] = [1.0 / d for d in ties.es[g.DISTANCE]]
@@ -66,6 +69,8 @@ def igraph_peer(account):
     def run() -> None:
         deference.pagerank(weights=g.WEIGHT, directed=True, damping=0.85)
         ties.betweenness(weights=g.DISTANCE, directed=False)
+        if closeness:
+            ties.closeness(weights=g.DISTANCE)
         ties.community_multilevel(weights=g.WEIGHT)
 
     return lambda: timed(run), ties.ecount()
@@ -200,13 +205,16 @@ def measure(n_people: int, runs: int, folder: Path, peer_runs: int, warmup: int)
     path = write_account(n_people, folder)
     from influence_graph.model import load_account
 
-    peer, ties = igraph_peer(load_account(path))
+    account = load_account(path)
+    peer, ties = igraph_peer(account)
+    lesser_peer, _ = igraph_peer(account, closeness=False)
     out = folder / f"analysis-{n_people}.json"
     samples = interleaved(runs, {
         "validate": lambda: run_command(ig_command("validate", str(path))),
         "analyze": lambda: run_command(ig_command("analyze", str(path), "--format", "json", "--as-of", AS_OF, "-o", str(out), "--force")),
         "igraph": peer,
-    }, warmup=warmup, limits={"igraph": peer_runs})
+        "igraph w/o closeness": lesser_peer,
+    }, warmup=warmup, limits={"igraph": peer_runs, "igraph w/o closeness": peer_runs})
     return {"people": n_people, "ties": ties, "file": path, **samples}
 
 
@@ -251,7 +259,8 @@ def main() -> None:
     print(f"medians of {args.runs} runs (igraph: {peer_runs}) after {args.warmup} warm-up round(s); "
           f"load average at start {load_average()}")
     print("wall seconds, and in brackets CPU seconds (less disturbed when other work shares the machine)")
-    print(f"{'people':>7} {'ties':>7} {'validate':>14} {'analyze':>14} {'igraph':>14} {'ratio':>6} {'cpu ratio':>9} {'spread':>7}")
+    print(f"{'people':>7} {'ties':>7} {'validate':>14} {'analyze':>14} {'igraph':>14} {'ratio':>6} {'cpu ratio':>9} "
+          f"{'w/o clo.':>8} {'spread':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -263,9 +272,12 @@ def main() -> None:
             cpu = {k: row[f"{k} cpu"].median for k in ("validate", "analyze", "igraph")}
             spread = max(row[k].spread for k in ("validate", "analyze", "igraph"))
             cells = "".join(f" {wall[k]:>7.2f} ({cpu[k]:>5.2f})" for k in wall)
+            lesser = row["igraph w/o closeness"].median
             print(f"{n:>7,} {row['ties']:>7,}{cells} {(wall['analyze'] - wall['validate']) / wall['igraph']:>6.2f} "
-                  f"{(cpu['analyze'] - cpu['validate']) / cpu['igraph']:>9.2f} {spread:>7.0%}", flush=True)
-        print("ratio = (analyze − validate) ÷ igraph (PageRank + weighted betweenness + Louvain, same graphs)")
+                  f"{(cpu['analyze'] - cpu['validate']) / cpu['igraph']:>9.2f} "
+                  f"{(wall['analyze'] - wall['validate']) / lesser:>8.2f} {spread:>7.0%}", flush=True)
+        print("ratio = (analyze − validate) ÷ igraph (PageRank + weighted betweenness + weighted closeness + Louvain, "
+              "same graphs); w/o clo. = the same without closeness")
         if args.no_stages:
             return
         print(f"\nstage shares of one analysis in process (median of {STAGE_RUNS} up to 5,000 people, one above; "

@@ -44,9 +44,7 @@ STAGES: dict[str, list[str]] = {
     "follow-ups": ["influence_graph.analysis.followups:follow_ups"],
     "risks": ["influence_graph.analysis.risks:risks"],
     "forecast": ["influence_graph.analysis.forecast:forecast"],
-    # drawing the samples (in a forked process from 500 to 2,000 people: then the wait for it)
-    "confidence": ["influence_graph.analysis.confidence:confidence", "influence_graph.analysis.confidence:resample",
-                   "influence_graph._processes:ForkedCall.result"],
+    "confidence": ["influence_graph.analysis.confidence:confidence", "influence_graph.analysis.confidence:resample"],
     "actions": ["influence_graph.analysis.actions:action_list"],
     "typed result": ["influence_graph.analysis.result:Analysis.model_validate"],
 }

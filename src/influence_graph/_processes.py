@@ -44,36 +44,16 @@ def start_context(preload: list[str]) -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-class ForkedCall:
-    """``function(*args, **kwargs)`` computed in a forked child process (which inherits
-    everything, so only the answer is sent back); :meth:`result` waits for it and
-    re-raises what the child raised. Only where :func:`can_fork` and
-    :func:`can_start_workers`."""
-
-    def __init__(self, function, *args, **kwargs):
-        context = multiprocessing.get_context("fork")
-        self._answer, theirs = context.Pipe(duplex=False)
-        self._process = context.Process(target=_answer_call, args=(theirs, function, args, kwargs), daemon=True)
-        self._process.start()
-        theirs.close()
-
-    def result(self):
-        try:
-            ok, value = self._answer.recv()
-        except EOFError:
-            raise RuntimeError("the worker process stopped before answering (out of memory?)") from None
-        finally:
-            self._answer.close()
-            self._process.join()
-        if not ok:
-            raise value
-        return value
+# Workers run at this much lower priority than the process that waits for them: it has
+# the rest of the analysis to do, and it is what the user waits for.
+HELPER_NICENESS = 10
 
 
-def _answer_call(conn, function, args, kwargs) -> None:
+def yield_to_parent() -> None:
+    """Lower this (worker) process's priority by :data:`HELPER_NICENESS`: where workers
+    and their parent share too few cores, the parent, which has the rest of the work,
+    keeps one to itself instead of a share."""
     try:
-        answer = (True, function(*args, **kwargs))
-    except BaseException as failure:  # sent to the parent, raised there
-        answer = (False, failure)
-    conn.send(answer)
-    conn.close()
+        os.nice(HELPER_NICENESS)
+    except (AttributeError, OSError):  # no nice() here, or not allowed: the same answer, later
+        pass

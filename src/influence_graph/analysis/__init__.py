@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import graph as g
-from .._processes import ForkedCall, can_fork, can_start_workers, default_jobs
+from .._processes import default_jobs
 from ..model import Account, InfluenceGraphError
 from ..model.loader import _gc_paused
 from . import wording
@@ -32,7 +32,7 @@ from .coverage import (
 from .factions import department_relations, factions
 from .followups import follow_ups, open_next_steps
 from .forecast import forecast
-from .brokerage import PARALLEL_FROM, start_brokerage
+from .brokerage import start_brokerage
 from .power import (
     TOP_POWER_HOLDERS,
     classify_power,
@@ -48,10 +48,6 @@ __all__ = ["analyze", "account_lead", "Analysis", "AnalysisResult", "key_people"
            "BEST_COACHES", "TOP_POWER_HOLDERS"]
 
 
-# Confidence's samples are drawn in a forked child of their own in accounts of PARALLEL_FROM
-# to this many people: there the machine has a core to spare while brokerage runs (a
-# tenth of `ig analyze` at 1,000 people); above, brokerage's workers keep every core busy.
-RESAMPLE_APART_UP_TO = 2_000
 # The best unconfirmed coach candidates count as key people (confirmed coaches always do).
 BEST_COACHES = 3
 LIKELY_COACH_SCORE = 0.4  # a candidate scoring below this is a possibility, not a likely coach
@@ -248,11 +244,6 @@ def _analyze(account: Account, as_of, assume, confidence: bool, exact: bool, job
     shared = AnalysisContext(g.account_graph(account))  # every graph and look-up built once
     whole, ties = shared.whole, shared.ties
     workers = default_jobs() if jobs is None else jobs
-    resampling = None
-    if confidence and workers > 1 and PARALLEL_FROM <= len(ties) <= RESAMPLE_APART_UP_TO and can_fork() \
-            and can_start_workers():
-        # Started before brokerage's workers, whose thread would make a fork unsafe.
-        resampling = ForkedCall(resample, shared.deference, account.decision_unit, model=shared.model)
     # From 500 people brokerage runs in worker processes while everything else is built.
     brokerage_run = start_brokerage(ties, exact=exact, jobs=workers)
     try:
@@ -268,10 +259,7 @@ def _analyze(account: Account, as_of, assume, confidence: bool, exact: bool, job
         groups = factions(ties)
         relations = department_relations(account, whole)
         prediction = forecast(deference, power, dmu, model=shared.model)
-        if resampling is not None:
-            resampled = resampling.result()
-        else:
-            resampled = resample(deference, dmu, model=shared.model) if confidence else None
+        resampled = resample(deference, dmu, model=shared.model) if confidence else None
         broker, method = brokerage_run.result()
     finally:
         brokerage_run.close()

@@ -123,6 +123,7 @@ def _kernel_installed() -> bool:
 def _serve(conn: Connection, ties, order: list[int]) -> None:
     """A worker: sums of dependencies for each ``(part, start, stop)`` slice of
     ``order`` it is sent, until it is sent ``None``."""
+    _processes.yield_to_parent()
     while (task := conn.recv()) is not None:
         part, start, stop = task
         conn.send((part, ties.sums(order[start:stop])))
