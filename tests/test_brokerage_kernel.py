@@ -127,3 +127,18 @@ def test_the_kernel_is_chosen_from_kernel_from_people(monkeypatch):
         run.close()
         assert isinstance(run.ties, chosen)
     assert np.all(np.diff(run.ties.indptr) >= 1)  # everyone here has a tie
+
+
+def test_without_anywhere_to_keep_numbas_cache_the_kernel_compiles_each_time():
+    # Numba's zip-file locator applies to no file here: as if the package were read-only.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import networkx as nx; from influence_graph.analysis import _brandes, _igraph; "
+            "g, _ = _igraph.to_igraph(nx.path_graph(3), 'distance'); "
+            "print(_brandes.tie_arrays(g, 'distance').sums([0, 1, 2]).tolist())")
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "numba.core.caching.ZipCacheLocator"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[0.0, 1.0, 0.0]"

@@ -1,5 +1,10 @@
 """The compiled loop behind :mod:`._brandes` (see there): Brandes' algorithm with a
-ring of buckets ``width`` wide in place of a heap. Importing this module imports Numba."""
+ring of buckets ``width`` wide in place of a heap. Importing this module imports Numba.
+
+Numba keeps the compiled loop in a cache beside this file (or in the user's cache
+folder); where neither can be written, such as a read-only install, the loop is
+compiled afresh in each process instead (about 1.5 s).
+"""
 from __future__ import annotations
 
 import numba
@@ -9,12 +14,24 @@ import numpy as np
 EPSILON = 1e-10
 
 
-@numba.njit(cache=True, inline="always")
+def _compiled(**options):
+    """``numba.njit(cache=True, **options)``, or without the cache where Numba finds
+    nowhere to keep it (it raises then, as the function is decorated)."""
+    def decorate(function):
+        try:
+            return numba.njit(cache=True, **options)(function)
+        except RuntimeError:  # "cannot cache function …: no locator available"
+            return numba.njit(**options)(function)
+
+    return decorate
+
+
+@_compiled(inline="always")
 def _equal(a: float, b: float) -> bool:
     return a == b or abs(a - b) / (abs(a) + abs(b)) < EPSILON
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled(nogil=True)
 def dependency_sums(indptr, indices, lengths, sources, width, slots):  # pragma: no cover (compiled)
     n = indptr.shape[0] - 1
     total = np.zeros(n)
