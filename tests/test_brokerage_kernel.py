@@ -6,6 +6,7 @@ graphs and subsets of sources; and how brokerage picks it."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -109,7 +110,7 @@ def test_brokerage_in_workers_with_the_kernel_is_igraphs():
     with_igraph = estimate_brokerage(ties, kernel=False, jobs=1)
     run = b.start_brokerage(ties, kernel=True, jobs=2)
     try:
-        assert isinstance(run.ties, _brandes.TieArrays) and len(run._workers) == 2
+        assert isinstance(run.ties, b._KernelTies) and len(run._workers) == 2
         compiled = run.result()
     finally:
         run.close()
@@ -121,12 +122,12 @@ def test_brokerage_in_workers_with_the_kernel_is_igraphs():
 
 def test_the_kernel_is_chosen_from_kernel_from_people(monkeypatch):
     ties = synthetic_ties(600, 1)
-    for threshold, chosen in ((601, b._IgraphTies), (600, _brandes.TieArrays)):
+    for threshold, chosen in ((601, b._IgraphTies), (600, b._KernelTies)):
         monkeypatch.setattr(b, "KERNEL_FROM", threshold)
         run = b.start_brokerage(ties)
         run.close()
         assert isinstance(run.ties, chosen)
-    assert np.all(np.diff(run.ties.indptr) >= 1)  # everyone here has a tie
+    assert np.all(np.diff(run.ties.arrays.indptr) >= 1)  # everyone here has a tie
 
 
 def test_without_anywhere_to_keep_numbas_cache_the_kernel_compiles_each_time():
@@ -142,3 +143,32 @@ def test_without_anywhere_to_keep_numbas_cache_the_kernel_compiles_each_time():
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[0.0, 1.0, 0.0]"
+
+
+def test_where_numba_is_installed_but_cannot_be_imported_igraph_computes_it():
+    # As when NumPy is newer than Numba supports: `import numba` raises ImportError.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import importlib.abc, importlib.machinery, sys\n"
+            "class Refusing(importlib.abc.Loader):\n"
+            "    def create_module(self, spec): return None\n"
+            "    def exec_module(self, module): raise ImportError('Numba needs NumPy 2.3 or less')\n"
+            "class Finder(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        return importlib.machinery.ModuleSpec(name, Refusing()) if name == 'numba' else None\n"
+            "sys.meta_path.insert(0, Finder())\n"
+            "from influence_graph.analysis import brokerage as b\n"
+            "assert b._kernel_installed()\n"
+            "from test_brokerage_sampling import synthetic_ties\n"
+            "ties = synthetic_ties(600, 1)\n"
+            "with_kernel = b.estimate_brokerage(ties, kernel=True, jobs=2)\n"
+            "assert with_kernel == b.estimate_brokerage(ties, kernel=False, jobs=1)\n"
+            "run = b.start_brokerage(ties, kernel=True); run.close()\n"
+            "assert isinstance(run.ties, b._KernelTies) and 'numba' not in sys.modules\n"
+            "print('same')")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "same"

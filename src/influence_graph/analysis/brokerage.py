@@ -116,6 +116,21 @@ class _IgraphTies:
         return np.asarray(self.graph.betweenness(weights=g.DISTANCE, directed=False, sources=sources), dtype=float)
 
 
+class _KernelTies:
+    """The compiled kernel's dependency sums (:mod:`._brandes`); igraph's in a process
+    where Numba is installed but cannot be imported (it refuses a NumPy newer than it
+    supports): the same sums either way."""
+
+    def __init__(self, arrays, graph):
+        self.arrays, self.fallback = arrays, _IgraphTies(graph)
+
+    def sums(self, sources: list[int]) -> np.ndarray:
+        try:
+            return self.arrays.sums(sources)
+        except ImportError:
+            return self.fallback.sums(sources)
+
+
 def _kernel_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
@@ -182,7 +197,7 @@ class BrokerageRun:
             arrays = _brandes.tie_arrays(graph, g.DISTANCE)
             if arrays is not None:
                 self._preload = ["influence_graph.analysis._bucket_kernel"]  # a forkserver imports Numba once
-                return arrays
+                return _KernelTies(arrays, graph)
         return _IgraphTies(graph)
 
     def _start(self, workers: int) -> None:
