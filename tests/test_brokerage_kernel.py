@@ -105,7 +105,8 @@ def test_a_source_outside_the_graph_is_refused():
             arrays.sums(sources)  # the compiled loop would read past its arrays
 
 
-def test_brokerage_in_workers_with_the_kernel_is_igraphs():
+def test_brokerage_in_workers_with_the_kernel_is_igraphs(monkeypatch):
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     ties = synthetic_ties(1000, 3)
     with_igraph = estimate_brokerage(ties, kernel=False, jobs=1)
     run = b.start_brokerage(ties, kernel=True, jobs=2)

@@ -76,7 +76,30 @@ def test_a_bound_the_sample_cannot_reach_uses_every_source():
     assert strict.scores == pytest.approx(estimate_brokerage(ties).scores, abs=1e-12)
 
 
-def test_workers_give_the_same_answer_as_one_process():
+def test_one_worker_below_two_workers_from_people():
+    ties = synthetic_ties(1000, 3)
+    for people, jobs, workers in ((1000, 1, 0), (1000, 2, 1), (1000, 3, 1), (1500, 3, 3)):
+        run = b.start_brokerage(ties if people == 1000 else synthetic_ties(people, 0), jobs=jobs)
+        try:
+            assert len(run._workers) == workers
+        finally:
+            run.close()
+    assert b.TWO_WORKERS_FROM == 1500
+
+
+def test_a_run_closed_before_its_result_leaves_nothing_running():
+    import multiprocessing
+    import threading
+
+    run = b.start_brokerage(synthetic_ties(1000, 3), jobs=2)
+    assert len(run._workers) == 1 and threading.active_count() == 2  # the worker and its collecting thread
+    run.close()  # as when the analysis fails before it needs brokerage
+    assert threading.active_count() == 1 and not multiprocessing.active_children()
+    assert run._answer is None  # the parts it had were not taken for an answer
+
+
+def test_workers_give_the_same_answer_as_one_process(monkeypatch):
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)  # as many workers as jobs from 500 people
     ties = synthetic_ties(1000, 3)
     alone = estimate_brokerage(ties, jobs=1)
     run = b.start_brokerage(ties, jobs=2)
@@ -131,6 +154,7 @@ def test_without_fork_the_workers_start_fresh_and_agree(monkeypatch):
 
     monkeypatch.setattr(b._processes, "can_fork", lambda: False)  # as in a notebook, where threads run
     monkeypatch.setattr(b, "EXACT_UP_TO", 500)  # a "large" account: fresh workers are worth starting
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     ties = synthetic_ties(600, 1)
     run = b.start_brokerage(ties, jobs=2)
     try:
@@ -165,6 +189,7 @@ def test_an_analysis_in_worker_processes_is_the_one_computed_alone(monkeypatch):
         return run
 
     monkeypatch.setattr(analysis, "start_brokerage", start)
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     account = _generate().synthetic_account(700, seed=4)
     apart = analysis.analyze(account, as_of="2026-11-20", jobs=2).to_json()
     assert started == [2]  # it really ran apart
@@ -172,7 +197,7 @@ def test_an_analysis_in_worker_processes_is_the_one_computed_alone(monkeypatch):
     assert started == [2, 0]  # and alone
 
 
-def test_workers_run_at_a_lower_priority_than_the_analysis():
+def test_workers_run_at_a_lower_priority_than_the_analysis(monkeypatch):
     import os
     import time
 
@@ -180,6 +205,7 @@ def test_workers_run_at_a_lower_priority_than_the_analysis():
 
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     expected = min(19, ours + HELPER_NICENESS)  # the analysis keeps a core to itself when cores are short
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     run = b.start_brokerage(synthetic_ties(600, 1), jobs=2)
     try:
         deadline = time.monotonic() + 10
@@ -193,7 +219,8 @@ def test_workers_run_at_a_lower_priority_than_the_analysis():
     assert os.getpriority(os.PRIO_PROCESS, 0) == ours
 
 
-def test_parts_of_workers_that_die_are_computed_here():
+def test_parts_of_workers_that_die_are_computed_here(monkeypatch):
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     ties = synthetic_ties(1000, 5)
     run = b.start_brokerage(ties, jobs=2)
     try:

@@ -29,6 +29,11 @@ BROKERAGE_EPSILON, BROKERAGE_DELTA, BROKERAGE_SEED = 0.02, 0.1, 0
 # From this many people the sources are split over worker processes (forked: they start in
 # milliseconds); without fork, only above EXACT_UP_TO, where a fresh interpreter's start is noise.
 PARALLEL_FROM = 500
+# Below this many people one worker is done with brokerage before the analysis is done with
+# the rest (at 1,000 people 0.17 s against 0.3 s), and a second one only takes a share of
+# the analysis' core and memory: the analysis took 0.86× as long with one at 700 people,
+# 0.91× at 1,000 and the same at 1,500 (benchmarks/analyze.py --baseline, 15 runs).
+TWO_WORKERS_FROM = 1_500
 EXACT_CHUNKS = 16  # an exact computation in this many parts, whatever the number of workers
 # From this many people the sums come from the compiled bucket-queue kernel (_brandes, Numba)
 # when it is installed: below, loading it (~0.5 s) costs more than it saves.
@@ -146,8 +151,10 @@ def _serve(conn: Connection, ties, order: list[int]) -> None:
 
 class BrokerageRun:
     """One brokerage computation over the tie graph (edge attribute ``distance``,
-    1/strength), started on creation: in worker processes when the account is large
-    enough and ``jobs > 1``, else in :meth:`result`. Always :meth:`close` it.
+    1/strength), started on creation: in worker processes when the account has
+    ``PARALLEL_FROM`` people or more and ``jobs > 1`` (one worker below
+    ``TWO_WORKERS_FROM`` people, else up to ``jobs``), else in :meth:`result`. Always
+    :meth:`close` it.
 
     The sources are taken in parts fixed by the number of people alone (a seeded
     order when sampled), and the parts' sums are added in order, so the answer is the
@@ -167,6 +174,7 @@ class BrokerageRun:
         self._thread: threading.Thread | None = None
         self._answer: Brokerage | None = None
         self._failure: BaseException | None = None
+        self._closing = False
         if ties.number_of_edges() == 0 or n < 3:
             self._answer = Brokerage(dict.fromkeys(ties, 0.0), {"method": "exact"})
             return
@@ -178,13 +186,14 @@ class BrokerageRun:
             self.order = list(range(n))
             step = n if n < PARALLEL_FROM else math.ceil(n / EXACT_CHUNKS)
         self.parts = [(start, min(n, start + step)) for start in range(0, n, step)]
-        workers = min(jobs, len(self.parts))
-        if workers > 1 and _processes.can_start_workers() and (_processes.can_fork() or n > EXACT_UP_TO):
+        workers = min(jobs, len(self.parts), 1 if n < TWO_WORKERS_FROM else jobs)
+        may_start = _processes.can_start_workers() and (_processes.can_fork() or n > EXACT_UP_TO)
+        if jobs > 1 and n >= PARALLEL_FROM and may_start:
             try:
                 self._start(workers)
             except OSError:  # no processes to be had here (a sandbox, a limit): compute in result()
                 self.close()
-                self._thread = None
+                self._thread, self._closing = None, False
 
     def _sums_source(self, ties: nx.Graph, kernel: bool):
         """Where the parts' sums come from: the compiled kernel when ``kernel`` is asked
@@ -214,7 +223,9 @@ class BrokerageRun:
 
     def _collect_guarded(self) -> None:
         try:
-            self._answer = self._collect(self._parallel_parts())
+            answer = self._collect(self._parallel_parts())
+            if not self._closing:  # stopped by close(), the sums are partial
+                self._answer = answer
         except BaseException as failure:  # re-raised in result(), in the caller's thread
             self._failure = failure
 
@@ -236,7 +247,11 @@ class BrokerageRun:
         def hand_out(conn: Connection) -> None:
             if queue:
                 part = queue.pop(0)
-                conn.send((part, *self.parts[part]))
+                try:
+                    conn.send((part, *self.parts[part]))
+                except OSError:  # that worker is gone (BrokenPipeError): the part waits for another
+                    queue.insert(0, part)
+                    return
                 busy[conn] = part
 
         for _, conn in self._workers:
@@ -246,12 +261,16 @@ class BrokerageRun:
                 try:
                     part, values = conn.recv()
                 except (EOFError, OSError):
+                    if self._closing:  # stopped by close(): nobody wants the answer
+                        return
                     queue.append(busy.pop(conn))
                     continue
                 del busy[conn]
                 yield part, values
                 hand_out(conn)
         for part in sorted(queue):  # every worker died
+            if self._closing:
+                return
             yield part, self._part_sums(part)
 
     def _collect(self, finished) -> Brokerage:
@@ -286,12 +305,18 @@ class BrokerageRun:
         return self._answer
 
     def close(self) -> None:
-        """Stop the workers (a sampled run stops them mid-part: their rest is not needed)."""
-        for process, conn in self._workers:
+        """Stop the workers (a sampled run stops them mid-part: their rest is not needed)
+        and the thread collecting their answers, so that nothing of this run is left
+        running (a thread still running would keep the next analysis from forking)."""
+        self._closing = True
+        for process, _ in self._workers:
             process.terminate()
-            conn.close()
         for process, _ in self._workers:
             process.join()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()  # it sees the workers gone and stops, computing nothing itself
+        for _, conn in self._workers:
+            conn.close()
         self._workers = []
 
 
