@@ -5,7 +5,7 @@ Every tie here is at least as long as the shortest one (``width``), so no one wh
 distance lies in ``[k·width, (k + 1)·width)`` can be reached more cheaply through
 anyone else in that band: a whole band is settled at once, and a ring of buckets
 replaces the heap (Dial 1969; Dinitz 1978). That takes 1.4 ms per source person
-instead of igraph's 2.5 ms at 10,000 people, 3.1 ms instead of 8.2 ms at 20,000
+instead of igraph's 2.7 ms at 10,000 people, 3.2 ms instead of 6.9 ms at 20,000
 (``benchmarks/brokerage.py --kernel``). Equally long paths are told apart as igraph
 does it (a relative tolerance of 1e-10), so the sums are igraph's (tested).
 
