@@ -173,3 +173,20 @@ def test_where_numba_is_installed_but_cannot_be_imported_igraph_computes_it():
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "same"
+
+
+def test_fresh_workers_without_fork_compute_with_the_kernel(monkeypatch):
+    # As in a notebook: forkserver workers get the arrays pickled and import Numba themselves.
+    monkeypatch.setattr(b._processes, "can_fork", lambda: False)
+    monkeypatch.setattr(b, "EXACT_UP_TO", 500)
+    monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
+    ties = synthetic_ties(600, 2)
+    run = b.start_brokerage(ties, jobs=2, kernel=True)
+    try:
+        assert isinstance(run.ties, b._KernelTies) and len(run._workers) == 2
+        answer = run.result()
+    finally:
+        run.close()
+    alone = estimate_brokerage(ties, jobs=1, kernel=False)
+    assert answer.method == alone.method
+    assert answer.scores == pytest.approx(alone.scores, rel=1e-12, abs=1e-15)

@@ -1,7 +1,8 @@
 """Brokerage (DESIGN §4): the share of shortest paths between other people that run
 through each person, exact or, in large accounts, estimated from a growing random
 sample of source people until a stated error bound holds; computed in worker
-processes while the rest of the analysis goes on (:func:`start_brokerage`).
+processes while the rest of the analysis goes on (:func:`start_brokerage`), by
+igraph or, from ``KERNEL_FROM`` people, by the compiled kernel of :mod:`._brandes`.
 """
 from __future__ import annotations
 
@@ -199,18 +200,19 @@ class BrokerageRun:
         """Where the parts' sums come from: the compiled kernel when ``kernel`` is asked
         for and usable (Numba installed, tie lengths even enough), else igraph."""
         graph, _ = _igraph.to_igraph(ties, g.DISTANCE)
-        self._preload: list[str] = []
         if kernel and _kernel_installed():
             from . import _brandes
 
             arrays = _brandes.tie_arrays(graph, g.DISTANCE)
             if arrays is not None:
-                self._preload = ["influence_graph.analysis._bucket_kernel"]  # a forkserver imports Numba once
                 return _KernelTies(arrays, graph)
         return _IgraphTies(graph)
 
     def _start(self, workers: int) -> None:
-        context = _processes.start_context(["influence_graph.analysis.brokerage", *self._preload])
+        preload = ["influence_graph.analysis.brokerage"]
+        if isinstance(self.ties, _KernelTies):
+            preload.append("influence_graph.analysis._bucket_kernel")  # a forkserver imports Numba once
+        context = _processes.start_context(preload)
         for _ in range(workers):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, self.ties, self.order), daemon=True)
