@@ -201,10 +201,10 @@ def test_workers_run_at_a_lower_priority_than_the_analysis(monkeypatch):
     import os
     import time
 
-    from influence_graph._processes import HELPER_NICENESS
+    from influence_graph._processes import WORKER_NICENESS
 
     ours = os.getpriority(os.PRIO_PROCESS, 0)
-    expected = min(19, ours + HELPER_NICENESS)  # the analysis keeps a core to itself when cores are short
+    expected = min(19, ours + WORKER_NICENESS)  # the analysis keeps a core to itself when cores are short
     monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
     run = b.start_brokerage(synthetic_ties(600, 1), jobs=2)
     try:

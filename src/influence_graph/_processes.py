@@ -46,14 +46,14 @@ def start_context(preload: list[str]) -> multiprocessing.context.BaseContext:
 
 # Workers run at this much lower priority than the process that waits for them: it has
 # the rest of the analysis to do, and it is what the user waits for.
-HELPER_NICENESS = 10
+WORKER_NICENESS = 10
 
 
 def yield_to_parent() -> None:
-    """Lower this (worker) process's priority by :data:`HELPER_NICENESS`: where workers
+    """Lower this (worker) process's priority by :data:`WORKER_NICENESS`: where workers
     and their parent share too few cores, the parent, which has the rest of the work,
     keeps one to itself instead of a share."""
     try:
-        os.nice(HELPER_NICENESS)
+        os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):  # no nice() here, or not allowed: the same answer, later
         pass
