@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import synthetic_account  # noqa: E402
+from generate import synthetic_account, write_account  # noqa: E402
 from stages import median_stage_times  # noqa: E402
 from timing import ROOT, Run, Samples, ig_command, interleaved, load_average, run_command, timed  # noqa: E402
 
@@ -192,13 +192,6 @@ def compare(n_people: int, ref: str, runs: int, replay: bool = False) -> dict[st
         samples[name] = Samples([r.wall for r in rest[warmup:]])
         samples[f"{name} cpu"] = Samples([r.cpu for r in rest[warmup:]])
     return samples
-
-
-def write_account(n_people: int, folder: Path) -> Path:
-    path = folder / f"synthetic-{n_people}.yaml"
-    if not path.exists():
-        path.write_text(dump_account(synthetic_account(n_people, seed=0)), encoding="utf-8")
-    return path
 
 
 def measure(n_people: int, runs: int, folder: Path, peer_runs: int, warmup: int) -> dict:

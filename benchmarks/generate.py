@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
-from influence_graph.model import Account, parse_account
+from influence_graph.model import Account, dump_account, parse_account
 
 FUNCTIONS = ["engineering", "procurement", "finance", "it", "operations", "quality", "sales", "legal", "hr", "logistics"]
 C_TITLES = ["CFO", "CTO", "COO", "CIO", "CPO"]
@@ -145,3 +146,11 @@ def synthetic_account(n_people: int, seed: int = 0) -> Account:
         "opportunity": {"name": "Platform renewal", "value": 5_000_000, "currency": "EUR", "close_date": "2027-03-31", "decision_unit": dmu},
     }
     return parse_account(data, name=f"<synthetic {n_people}>")
+
+
+def write_account(people: int, folder: Path) -> Path:
+    """``folder/synthetic-PEOPLE.yaml``: the account of ``people`` (seed 0) as a file, written if missing."""
+    path = folder / f"synthetic-{people}.yaml"
+    if not path.exists():
+        path.write_text(dump_account(synthetic_account(people, seed=0)), encoding="utf-8")
+    return path

@@ -16,17 +16,14 @@ machine is shared, where the absolute seconds do not.
 from __future__ import annotations
 
 import argparse
-import io
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import synthetic_account  # noqa: E402
-from timing import ROOT, ig_command, interleaved, load_average, run_command  # noqa: E402
+from timing import baseline_cli, ig_command, interleaved, load_average, run_command  # noqa: E402
 
 from influence_graph.stores import open_store  # noqa: E402
 
@@ -75,15 +72,6 @@ def main() -> None:
             print(f"{name:<10} {s.median:>8.2f} {s.median / args.accounts * 1000:>9.1f} ms {s.spread:>7.0%} {cpu.median:>8.2f}")
         print(f"speed-up serial ÷ jobs {args.jobs}: {serial.median / parallel.median:.2f}; "
               f"load average at end {load_average()}")
-
-
-def baseline_cli(ref: str, folder: Path) -> Path:
-    """The ``cli.py`` of the package at git revision ``ref``, unpacked into ``folder``
-    (it puts its own ``src/`` first on the path)."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "cli.py", "src"], check=True,
-                             capture_output=True).stdout
-    tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
-    return folder / "cli.py"
 
 
 def compare(args, whole, tmp: Path) -> None:

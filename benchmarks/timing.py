@@ -1,11 +1,13 @@
 """Timing shared by the benchmark scripts: whole commands and in-process calls, as medians."""
 from __future__ import annotations
 
+import io
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,6 +58,15 @@ def timed(run: Callable[[], object]) -> Run:
 def ig_command(*args: str) -> list[str]:
     """``ig ARGS`` from this checkout (its ``cli.py`` with its ``src/`` first), not an installed copy."""
     return [sys.executable, str(ROOT / "cli.py"), *args]
+
+
+def baseline_cli(ref: str, folder: Path) -> Path:
+    """The ``cli.py`` of the package at git revision ``ref``, unpacked into ``folder``
+    (it puts its own ``src/`` first on the path)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "cli.py", "src"], check=True,
+                             capture_output=True).stdout
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
+    return folder / "cli.py"
 
 
 def checkout_env() -> dict[str, str]:

@@ -58,6 +58,44 @@ def test_console_scripts_and_checkout_shim_run():
     assert "0.1.0" in subprocess.run(["ig", "--version"], capture_output=True, text=True).stdout
 
 
+def test_console_script_output_and_exit_codes_match_the_library(runner, tmp_path):
+    """The console script ends with `exit_now` (no freeing of every object at exit): what
+    it prints, piped, is whole, and its exit codes are click's."""
+    args = ["analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF]
+    done = subprocess.run(["ig", *args], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == runner.invoke(cli, args).output
+    missing = tmp_path / "nope.yaml"
+    done = subprocess.run(["ig", "analyze", str(missing)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"Error: 1 problem in {missing}:\n  {missing}: no such file\n"
+    done = subprocess.run(["ig", "analyze", "--no-such-option"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, "Error: No such option '--no-such-option'.")
+
+
+def test_console_script_exit_joins_threads_and_runs_exit_handlers(tmp_path):
+    """What a normal exit does before freeing memory still happens: a running (non-daemon)
+    thread finishes, then the ``atexit`` handlers run (multiprocessing's, coverage's)."""
+    marker = tmp_path / "order.txt"
+    script = (
+        "import atexit, sys, threading, time\n"
+        f"marker = {str(marker)!r}\n"
+        "def later():\n"
+        "    time.sleep(0.3)\n"
+        "    open(marker, 'a').write('thread ')\n"
+        "threading.Thread(target=later).start()\n"
+        "atexit.register(lambda: open(marker, 'a').write('atexit'))\n"
+        "sys.argv = ['ig', '--version']\n"
+        "from influence_graph.cli import main\n"
+        "main()\n"
+        "print('not reached')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("influence-graph, version ") and "not reached" not in done.stdout
+    assert marker.read_text() == "thread atexit"
+
+
 def test_validate_good_file(runner):
     result = runner.invoke(cli, ["validate", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
