@@ -303,16 +303,14 @@ def test_analysis_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
 
 
 def _command_settings(**env: str) -> list:
-    """What ``ig --version`` leaves its process with: OPENBLAS_NUM_THREADS and the GC threshold."""
+    """What ``ig --version`` leaves its process with: OPENBLAS_NUM_THREADS and the GC threshold
+    (read by an exit handler: ``main`` ends the process)."""
     script = (
-        "import gc, json, os, sys\n"
+        "import atexit, gc, json, os, sys\n"
         "from influence_graph.cli import main\n"
+        "atexit.register(lambda: print(json.dumps([os.environ.get('OPENBLAS_NUM_THREADS'), gc.get_threshold()[0]])))\n"
         "sys.argv = ['ig', '--version']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps([os.environ.get('OPENBLAS_NUM_THREADS'), gc.get_threshold()[0]]))\n"
+        "main()\n"
     )
     base = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,

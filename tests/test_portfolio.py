@@ -233,16 +233,13 @@ def test_files_there_already_are_replaced_only_with_force(store, tmp_path):
 def _portfolio_in_a_fresh_process(store: Path, out: Path, jobs: int, preload_from: int) -> bool:
     """``ig analyze --all`` in a new interpreter with ``PRELOAD_SCIPY_FROM`` set; whether scipy got loaded."""
     script = (
-        "import sys\n"
+        "import atexit, sys\n"
         "from influence_graph import portfolio\n"
         f"portfolio.PRELOAD_SCIPY_FROM = {preload_from}\n"
         "from influence_graph.cli import main\n"
+        "atexit.register(lambda: print('scipy.sparse' in sys.modules))\n"  # main() ends the process
         f"sys.argv = {['ig', 'analyze', '--all', '--store', str(store), '-o', str(out), '--as-of', AS_OF, '--jobs', str(jobs)]!r}\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('scipy.sparse' in sys.modules)\n"
+        "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
