@@ -74,7 +74,8 @@ def test_console_script_output_and_exit_codes_match_the_library(runner, tmp_path
 
 
 def test_console_script_exit_joins_threads_and_runs_exit_handlers(tmp_path):
-    """What a normal exit does before freeing memory still happens: a running (non-daemon)
+    """What a normal exit does before freeing memory still happens, in the interpreter's
+    order: threading's exit callbacks (concurrent.futures'), a running (non-daemon)
     thread finishes, then the ``atexit`` handlers run (multiprocessing's, coverage's)."""
     marker = tmp_path / "order.txt"
     script = (
@@ -84,6 +85,7 @@ def test_console_script_exit_joins_threads_and_runs_exit_handlers(tmp_path):
         "    time.sleep(0.3)\n"
         "    open(marker, 'a').write('thread ')\n"
         "threading.Thread(target=later).start()\n"
+        "threading._register_atexit(lambda: open(marker, 'a').write('threading '))\n"
         "atexit.register(lambda: open(marker, 'a').write('atexit'))\n"
         "sys.argv = ['ig', '--version']\n"
         "from influence_graph.cli import main\n"
@@ -93,7 +95,7 @@ def test_console_script_exit_joins_threads_and_runs_exit_handlers(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("influence-graph, version ") and "not reached" not in done.stdout
-    assert marker.read_text() == "thread atexit"
+    assert marker.read_text() == "threading thread atexit"
 
 
 def test_validate_good_file(runner):

@@ -112,16 +112,24 @@ def exit_code(code: object) -> int:
 
 
 def exit_now(code: object) -> NoReturn:
-    """End the command as a normal exit would (non-daemon threads joined, ``atexit``
-    handlers run: multiprocessing's, logging's, coverage's; output flushed), but
+    """End the command as a normal exit would (threading's exit callbacks run and
+    non-daemon threads joined, then the ``atexit`` handlers: multiprocessing's,
+    logging's, coverage's; output flushed), but
     without its last step: freeing every module and object one by one, which the
     operating system does at once anyway. For the modules `ig analyze` loads (numpy,
     pydantic, NetworkX, igraph) that step alone takes about 70 ms
     (``benchmarks/startup.py``). mypy's console script ends the same way."""
     status = exit_code(code)
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
+    # The interpreter's own first two steps at exit, in its order: threading's exit
+    # callbacks (concurrent.futures') and waiting for every non-daemon thread; then the
+    # atexit handlers.
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
+    else:  # a Python without it: wait for the threads ourselves
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
