@@ -14,6 +14,7 @@ from ..model import account_json_schema
 from ..model.template import account_template
 from ..sanitize import terminal_text
 from ._common import (
+    ANALYSIS_MODULES,
     UserError,
     as_of_option,
     check_outputs,
@@ -154,11 +155,11 @@ def analyze(source: str | None, all_accounts: bool, fmt: str, as_of: dt.date | N
         raise click.UsageError("Missing argument 'SOURCE' (an account file or id; or --all for every stored account).")
     if output and Path(output).is_dir():
         raise click.BadParameter(f"{output} is a folder; name a file", param_hint="'-o' / '--output'")
-    from ..analysis.whatif import parse_assumptions
-
     if output:
         check_outputs([output], force)
-    account = load_source(source, store)
+    account = load_source(source, store, meanwhile=ANALYSIS_MODULES)
+    from ..analysis.whatif import parse_assumptions
+
     with user_errors():
         assumptions = parse_assumptions(assume) or None
     result = run_analysis(account, as_of=as_of, assume=assumptions, exact=exact, jobs=jobs)

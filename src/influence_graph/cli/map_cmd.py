@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..sanitize import terminal_text
-from ._common import as_of_option, check_outputs, cli, force_option, load_source, run_analysis, store_option, user_errors, write_output
+from ._common import ANALYSIS_MODULES, as_of_option, check_outputs, cli, force_option, load_source, run_analysis, store_option, user_errors, write_output
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -26,9 +26,9 @@ def map_command(source: str, output: str, force: bool, open_it: bool, as_of: dt.
     if Path(output).suffix.lower() not in HTML_SUFFIXES:
         raise click.BadParameter("the file name must end in .html", param_hint="'-o' / '--output'")
     check_outputs([output], force)
+    account = load_source(source, store, meanwhile=("influence_graph.viz", *ANALYSIS_MODULES))
     from ..viz import influence_map  # pyvis is slow to import: only when drawing
 
-    account = load_source(source, store)
     with user_errors():
         result = run_analysis(account, as_of=as_of, confidence=False)  # the map does not show it
         page = influence_map(account, result).generate_html()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..sanitize import terminal_text
-from ._common import as_of_option, check_outputs, cli, force_option, load_source, run_analysis, store_option, user_errors, write_output
+from ._common import ANALYSIS_MODULES, as_of_option, check_outputs, cli, force_option, load_source, run_analysis, store_option, user_errors, write_output
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -30,7 +30,7 @@ def report(source: str, output: str, since: str | None, force: bool, as_of: dt.d
     if fmt is None:
         raise click.BadParameter("the file name must end in .html or .md", param_hint="'-o' / '--output'")
     check_outputs([output], force)
-    account = load_source(source, store)
+    account = load_source(source, store, meanwhile=("influence_graph.report", *ANALYSIS_MODULES))
     from ..report import render_plan  # imports the analysis: only when writing a plan
 
     from ..report.diff import diff, review_section
