@@ -11,11 +11,16 @@ medians are printed with their ratio:
   alone, with no validation, no line numbers, no duplicate-key check;
 - JSON: ``load_account`` next to ``json.loads(text)``.
 
+And the hand-over when a command loads a small file in a forked process (while it
+imports the analysis): the loaded account pickled in the child (``dumps``) and
+unpickled by the command (``loads``, all it waits for once the child is done).
+
 Issue 14's target: a 5,000-person YAML account loads in at most 1.5 s.
 """
 from __future__ import annotations
 
 import json
+import pickle
 import statistics
 import sys
 import tempfile
@@ -51,7 +56,8 @@ def medians(ours, baseline, repeats: int = REPEATS) -> tuple[float, float]:
 def main(sizes: list[int]) -> None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     print(f"median of {REPEATS} runs; baseline: yaml.load with {loader.__name__} / json.loads, same process")
-    print(f"{'people':>7}  {'format':<6} {'file MB':>7}  {'load_account':>12}  {'baseline':>8}  {'ratio':>5}")
+    print(f"{'people':>7}  {'format':<6} {'file MB':>7}  {'load_account':>12}  {'baseline':>8}  {'ratio':>5}"
+          f"  {'dumps':>6}  {'loads':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for people in sizes:
             account = synthetic_account(people, seed=0)
@@ -67,7 +73,11 @@ def main(sizes: list[int]) -> None:
                 assert load_account(path) == account
                 ours, baseline = medians(lambda path=path: load_account(path), parse)
                 size = path.stat().st_size / 1e6
-                print(f"{people:>7,}  {fmt:<6} {size:>7.1f}  {ours:>11.2f}s  {baseline:>7.2f}s  {ours / baseline:>5.2f}")
+                pickled = pickle.dumps(account, protocol=pickle.HIGHEST_PROTOCOL)
+                dumps, loads = medians(lambda: pickle.dumps(account, protocol=pickle.HIGHEST_PROTOCOL),
+                                       lambda: pickle.loads(pickled))
+                print(f"{people:>7,}  {fmt:<6} {size:>7.2f}  {ours:>11.3f}s  {baseline:>7.3f}s  {ours / baseline:>5.2f}"
+                      f"  {dumps:>5.3f}s  {loads:>5.3f}s")
 
 
 if __name__ == "__main__":

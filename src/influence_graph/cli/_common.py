@@ -151,10 +151,11 @@ store_option = click.option(
 
 
 # A file up to this size is loaded in a forked process while the command imports what
-# it needs next (benchmarks/startup.py): loading 1,000 people (345 kB of YAML) takes
-# 0.12 s and importing the analysis 0.2 s, while handing the account across costs 16 ms
-# here; from about 2 MB the load outlasts the imports and the hand-over eats the gain.
-LOAD_APART_UP_TO = 1_500_000  # bytes
+# it needs next (the analysis: 0.2 s). `benchmarks/load.py`: 1,000 people (0.34 MB of
+# YAML) load in 0.10 s and are handed over (pickled there, unpickled here) in 0.01 s
+# each way; 5,000 (1.8 MB) load in 0.64 s and take 0.12 s and 0.16 s to hand over, so
+# from 1–2 MB on the command would wait longer for the child than it saves.
+LOAD_APART_UP_TO = 1_000_000  # bytes
 
 
 def load_source(source: str, store: str | None, meanwhile: Iterable[str] = ()):
