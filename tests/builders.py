@@ -1,7 +1,11 @@
 """Small hand-made accounts for tests: ``person("li", stance="champion")`` and
 ``account_graph_of([...people], channels=[...])``; :func:`textbook_account` for the
-action list and the plan."""
+action list and the plan; :func:`generated_account` for the benchmarks' synthetic
+accounts of any size."""
 from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
 
 from influence_graph import graph as g
 from influence_graph.model import Account, parse_account
@@ -49,3 +53,12 @@ def textbook_account(**changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def generated_account(people: int, seed: int = 0) -> Account:
+    """The benchmarks' synthetic account of ``people`` (``benchmarks/generate.py``)."""
+    source = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("generate", source)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    return generate.synthetic_account(people, seed=seed)

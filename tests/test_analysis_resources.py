@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import generated_account
 from influence_graph.analysis import analyze
 from influence_graph.model import InfluenceGraphError, load_account
 
@@ -56,20 +57,15 @@ def _blas_threads() -> list[int]:
 
 
 def test_a_big_account_keeps_blas_to_one_thread_and_restores_it(monkeypatch):
-    import importlib.util
-
     import influence_graph.analysis as analysis
     from influence_graph.analysis._shared import ONE_BLAS_THREAD_FROM
 
-    spec = importlib.util.spec_from_file_location("generate", EXAMPLE.parents[1] / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     before = _blas_threads()
     seen = []
     real = analysis.formal_position
     monkeypatch.setattr(analysis, "formal_position", lambda graph: seen.append(_blas_threads()) or real(graph))
     analyze(load_account(EXAMPLE), as_of="2026-11-20", confidence=False)
-    analyze(generate.synthetic_account(ONE_BLAS_THREAD_FROM, seed=0), as_of="2026-11-20", confidence=False)
+    analyze(generated_account(ONE_BLAS_THREAD_FROM, seed=0), as_of="2026-11-20", confidence=False)
     assert seen[0] == before  # a small account: left as it is
     assert seen[1] and set(seen[1]) == {1}
     assert _blas_threads() == before

@@ -5,30 +5,20 @@ the same), the worker processes (the same answer for any number of them), and wh
 the analysis and `ig analyze` say about the method."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from builders import generated_account
 from influence_graph import graph as g
 from influence_graph.analysis import brokerage as b
 from influence_graph.analysis.brokerage import BROKERAGE_EPSILON, brokerage, error_bound, estimate_brokerage
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _generate():
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    return generate
-
 
 def synthetic_ties(people: int, seed: int):
-    return g.tie_graph(g.account_graph(_generate().synthetic_account(people, seed=seed)))
+    return g.tie_graph(g.account_graph(generated_account(people, seed=seed)))
 
 
 def top(scores: dict, count: int = 10) -> set:
@@ -128,7 +118,7 @@ def test_the_analysis_says_which_method_and_exact_forces_exact(monkeypatch, tmp_
     from influence_graph.cli import cli
     from influence_graph.model import save_account
 
-    account = _generate().synthetic_account(1000, seed=0)
+    account = generated_account(1000, seed=0)
     assert analyze(account, as_of="2026-11-20", confidence=False).to_dict()["brokerage_method"] == {"method": "exact"}
 
     monkeypatch.setattr(b, "EXACT_UP_TO", 100)  # as if 1,000 people were a large account
@@ -190,7 +180,7 @@ def test_an_analysis_in_worker_processes_is_the_one_computed_alone(monkeypatch):
 
     monkeypatch.setattr(analysis, "start_brokerage", start)
     monkeypatch.setattr(b, "TWO_WORKERS_FROM", 500)
-    account = _generate().synthetic_account(700, seed=4)
+    account = generated_account(700, seed=4)
     apart = analysis.analyze(account, as_of="2026-11-20", jobs=2).to_json()
     assert started == [2]  # it really ran apart
     assert apart == analysis.analyze(account, as_of="2026-11-20", jobs=1).to_json()

@@ -13,6 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from builders import generated_account
 from influence_graph.cli import cli
 from influence_graph.model import load_account
 
@@ -278,16 +279,12 @@ def test_the_api_rejects_a_bad_as_of_with_our_error():
 
 def test_analysis_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
     """Set and dict order of strings changes with PYTHONHASHSEED: the JSON must not."""
-    import importlib.util
     import os
 
     from influence_graph.model import save_account
 
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     synthetic = tmp_path / "synthetic-300.yaml"
-    save_account(generate.synthetic_account(300, seed=0), synthetic)
+    save_account(generated_account(300, seed=0), synthetic)
     runs = {}
     for source in (EXAMPLE, synthetic):
         for seed in ("0", "4242"):

@@ -13,8 +13,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+from builders import generated_account
 from influence_graph.analysis import analyze
-from influence_graph.model import load_account
+from influence_graph.cli._common import LOAD_APART_FROM, LOAD_APART_UP_TO
+from influence_graph.model import dump_account, load_account
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "huaxin-auto.yaml"
@@ -93,6 +95,8 @@ _COMMAND = """
             out.write(f"{os.getpid()}\\n")
         return loaded(path)
     model.load_account = stores.load_account = recording  # the forked load's and the one here
+    if os.environ.get("APART_FROM"):
+        _common.LOAD_APART_FROM = int(os.environ["APART_FROM"])
     if os.environ.get("APART_UP_TO"):
         _common.LOAD_APART_UP_TO = int(os.environ["APART_UP_TO"])
     with open(os.environ["LOADED_BY"], "a") as out:
@@ -120,7 +124,8 @@ def _run_command(tmp_path: Path, *args: str, **env: str) -> tuple[subprocess.Com
 
 def test_analyze_loads_a_small_file_apart_with_the_same_answer(tmp_path):
     out = tmp_path / "analysis.json"
-    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF, "-o", str(out))
+    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json", "--as-of", AS_OF, "-o", str(out),
+                                APART_FROM="0")  # the example is 20 kB
     assert (done.returncode, done.stderr, loader) == (0, f"Wrote {out}\n", "apart")
     expected = analyze(load_account(EXAMPLE), as_of=AS_OF).to_json() + "\n"
     assert out.read_text(encoding="utf-8") == expected
@@ -130,14 +135,17 @@ def test_a_bad_file_is_loaded_again_here_and_reported_as_ever(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("account: {id: acme, name: Acme}\npeople:\n  - {id: a, name: A, reports_to: ghost}\n",
                    encoding="utf-8")
-    done, loader = _run_command(tmp_path, "analyze", str(bad), "--format", "json")
+    done, loader = _run_command(tmp_path, "analyze", str(bad), "--format", "json", APART_FROM="0")
     assert (done.returncode, done.stdout, loader) == (1, "", "both")  # the child failed, then here
     assert done.stderr == (f"Error: 1 problem in {bad}:\n"
                            f"  {bad}:3: people[a].reports_to: refers to unknown person 'ghost'\n")
 
 
-def test_a_large_file_a_store_id_and_validate_load_here(tmp_path):
-    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json", APART_UP_TO="100")
+def test_a_small_or_large_file_a_store_id_and_validate_load_here(tmp_path):
+    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json", APART_FROM="0",
+                                APART_UP_TO="100")
+    assert (done.returncode, loader) == (0, "here")
+    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json")  # 20 kB: too small
     assert (done.returncode, loader) == (0, "here")
     done, loader = _run_command(tmp_path, "validate", str(EXAMPLE))
     assert (done.returncode, loader) == (0, "here")
@@ -148,8 +156,17 @@ def test_a_large_file_a_store_id_and_validate_load_here(tmp_path):
     assert done.returncode == 0 and json.loads(done.stdout)["account"]["id"] == "huaxin-auto"
 
 
-def test_map_and_report_load_apart_too(tmp_path):
-    done, loader = _run_command(tmp_path, "map", str(EXAMPLE), "-o", str(tmp_path / "map.html"))
+def test_an_account_of_some_hundred_people_loads_apart_in_analyze_map_and_report(tmp_path):
+    account_file = tmp_path / "account.yaml"
+    account_file.write_text(dump_account(generated_account(400, seed=2)), encoding="utf-8")
+    assert LOAD_APART_FROM <= account_file.stat().st_size <= LOAD_APART_UP_TO
+    out = tmp_path / "analysis.json"
+    done, loader = _run_command(tmp_path, "analyze", str(account_file), "--as-of", AS_OF, "--format", "json",
+                                "-o", str(out))
     assert (done.returncode, loader) == (0, "apart"), done.stderr
-    done, loader = _run_command(tmp_path, "report", str(EXAMPLE), "-o", str(tmp_path / "plan.md"), "--as-of", AS_OF)
+    assert out.read_text(encoding="utf-8") == analyze(load_account(account_file), as_of=AS_OF).to_json() + "\n"
+    done, loader = _run_command(tmp_path, "map", str(account_file), "-o", str(tmp_path / "map.html"))
+    assert (done.returncode, loader) == (0, "apart"), done.stderr
+    done, loader = _run_command(tmp_path, "report", str(account_file), "-o", str(tmp_path / "plan.md"),
+                                "--as-of", AS_OF)
     assert (done.returncode, loader) == (0, "apart"), done.stderr

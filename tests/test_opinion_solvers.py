@@ -4,7 +4,6 @@ the published Friedkin–Johnsen example, on textbook networks, on a generated a
 at the threshold; and a small account's `ig analyze` never loads scipy."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from builders import generated_account
 from influence_graph import graph as g
 from influence_graph.analysis import opinion
 from influence_graph.analysis.confidence import _Pattern, batched_power, batched_settle, perturbed_samples
@@ -27,13 +27,6 @@ TOLERANCE = 1e-10
 
 def deference_of(account) -> nx.DiGraph:
     return g.deference_graph(g.account_graph(account))
-
-
-def generated_account(people: int, seed: int = 0):
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    return generate.synthetic_account(people, seed=seed)
 
 
 def listening_network(graph: nx.Graph, seed: int, susceptibility: float | None = None) -> nx.DiGraph:

@@ -150,20 +150,23 @@ store_option = click.option(
 )
 
 
-# A file up to this size is loaded in a forked process while the command imports what
-# it needs next (the analysis: 0.2 s). `benchmarks/load.py`: 1,000 people (0.34 MB of
+# A file of this size is loaded in a forked process while the command imports what it
+# needs next (the analysis: 0.2 s). `benchmarks/load.py`: 1,000 people (0.34 MB of
 # YAML) load in 0.10 s and are handed over (pickled there, unpickled here) in 0.01 s
 # each way; 5,000 (1.8 MB) load in 0.64 s and take 0.12 s and 0.16 s to hand over, so
-# from 1–2 MB on the command would wait longer for the child than it saves.
-LOAD_APART_UP_TO = 1_000_000  # bytes
+# from 1–2 MB on the command would wait longer for the child than it saves. Below
+# 100 kB (300 people) the load is shorter than what the fork costs the command (every
+# page it then writes to is copied first): 100 people came out 1 % slower.
+LOAD_APART_FROM = 100_000  # bytes
+LOAD_APART_UP_TO = 1_000_000
 
 
 def load_source(source: str, store: str | None, meanwhile: Iterable[str] = ()):
     """SOURCE as an Account: a file path, or an account id in the store.
 
     ``meanwhile``: modules the command imports next (the analysis: numpy, NetworkX,
-    igraph). Where it pays and is safe (a file of up to ``LOAD_APART_UP_TO`` bytes, a
-    second CPU, no other thread running), the file is loaded in a forked process while
+    igraph). Where it pays and is safe (a file of ``LOAD_APART_FROM`` to
+    ``LOAD_APART_UP_TO`` bytes, a second CPU, no other thread running), the file is loaded in a forked process while
     this one imports them. If that process gives no account (a bad file, say), the
     file is loaded here, so every message is the one loading gives."""
     from ..stores import load_source as _load_source
@@ -194,16 +197,17 @@ def _answer(call):
 
 def _loading_apart(source: str):
     """A :class:`~influence_graph._processes.ForkedCall` loading the file SOURCE, or
-    None where it would not pay (a store id, a large file, one CPU) or is not safe."""
+    None where it would not pay (a store id, a small or a large file, one CPU) or is not
+    safe."""
     from .._processes import ForkedCall, can_fork, default_jobs
     from ..model import load_account
     from ..stores import looks_like_file
 
     try:
-        small = looks_like_file(source) and os.path.getsize(source) <= LOAD_APART_UP_TO
+        worth_it = looks_like_file(source) and LOAD_APART_FROM <= os.path.getsize(source) <= LOAD_APART_UP_TO
     except OSError:  # no such file (yet): loading here says so
         return None
-    if not small or default_jobs() < 2 or not can_fork():
+    if not worth_it or default_jobs() < 2 or not can_fork():
         return None
     return ForkedCall(load_account, source)
 
