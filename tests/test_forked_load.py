@@ -72,6 +72,14 @@ def test_a_forked_call_returns_its_answer_or_fails_without_a_word():
             report["reaped"] = False
         except ChildProcessError:  # not our child any more: waited for
             report["reaped"] = True
+        open_files = len(os.listdir("/proc/self/fd"))
+        def no_process():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        os.fork = no_process
+        try:
+            ForkedCall(sum, [1])
+        except OSError as error:
+            report["no process"] = [type(error).__name__, len(os.listdir("/proc/self/fd")) - open_files]
         print(json.dumps(report))
     """)
     assert done.returncode == 0, done.stderr
@@ -79,7 +87,7 @@ def test_a_forked_call_returns_its_answer_or_fails_without_a_word():
     assert json.loads(done.stdout) == {
         "can_fork": True, "answer": ["answer", ["a", "b"]], "big": 999_999, "raises": ["failed"],
         "dies": ["failed"], "unpicklable": ["failed"], "first": 3, "twice": "failed", "closed in s": 0,
-        "reaped": True,
+        "reaped": True, "no process": ["BlockingIOError", 0],  # raised, and no pipe left open
     }
 
 
@@ -99,6 +107,10 @@ _COMMAND = """
         _common.LOAD_APART_FROM = int(os.environ["APART_FROM"])
     if os.environ.get("APART_UP_TO"):
         _common.LOAD_APART_UP_TO = int(os.environ["APART_UP_TO"])
+    if os.environ.get("NO_FORK"):
+        def no_process():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        os.fork = no_process
     with open(os.environ["LOADED_BY"], "a") as out:
         out.write(f"main {os.getpid()}\\n")
     sys.argv = ["ig", *sys.argv[1:]]
@@ -147,6 +159,8 @@ def test_a_small_or_large_file_a_store_id_and_validate_load_here(tmp_path):
     assert (done.returncode, loader) == (0, "here")
     done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json")  # 20 kB: too small
     assert (done.returncode, loader) == (0, "here")
+    done, loader = _run_command(tmp_path, "analyze", str(EXAMPLE), "--format", "json", APART_FROM="0", NO_FORK="1")
+    assert (done.returncode, done.stderr, loader) == (0, "", "here")  # no process to be had: loaded here
     done, loader = _run_command(tmp_path, "validate", str(EXAMPLE))
     assert (done.returncode, loader) == (0, "here")
     store = tmp_path / "accounts"

@@ -76,7 +76,8 @@ class ForkedCall:
     pipe. On any failure it raises :class:`ForkedCallFailed` instead of the child's
     error (errors do not all pickle, and some carry more than their message), so the
     caller calls ``function`` itself and gets exactly the error it would have got.
-    Fork only where :func:`can_fork`. Always :meth:`result` or :meth:`close` it.
+    Fork only where :func:`can_fork`; ``OSError`` where no process can be had. Always
+    :meth:`result` or :meth:`close` it.
 
     >>> if can_fork():  # where no other thread runs (a test runner's may)
     ...     assert ForkedCall(sum, [1, 2, 3]).result() == 6
@@ -84,7 +85,12 @@ class ForkedCall:
 
     def __init__(self, function: Callable[..., Any], *args: Any):
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had: no pipe left open either
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:
             os.close(read_end)
             _answer_and_exit(write_end, function, args)

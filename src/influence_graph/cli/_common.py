@@ -115,11 +115,11 @@ def exit_code(code: object) -> int:
 def exit_now(code: object) -> NoReturn:
     """End the command as a normal exit would (threading's exit callbacks run and
     non-daemon threads joined, then the ``atexit`` handlers: multiprocessing's,
-    logging's, coverage's; output flushed), but
-    without its last step: freeing every module and object one by one, which the
-    operating system does at once anyway. For the modules `ig analyze` loads (numpy,
-    pydantic, NetworkX, igraph) that step alone takes about 70 ms
-    (``benchmarks/startup.py``). mypy's console script ends the same way."""
+    logging's, coverage's; output flushed), but without its last step: freeing every
+    module and object one by one, which the operating system does at once anyway.
+    For the modules `ig analyze` loads (numpy, pydantic, NetworkX, igraph) that step
+    alone took 90–120 ms (``benchmarks/startup.py``). mypy's console script ends the
+    same way."""
     status = exit_code(code)
     # The interpreter's own first two steps at exit, in its order: threading's exit
     # callbacks (concurrent.futures') and waiting for every non-daemon thread; then the
@@ -166,9 +166,10 @@ def load_source(source: str, store: str | None, meanwhile: Iterable[str] = ()):
 
     ``meanwhile``: modules the command imports next (the analysis: numpy, NetworkX,
     igraph). Where it pays and is safe (a file of ``LOAD_APART_FROM`` to
-    ``LOAD_APART_UP_TO`` bytes, a second CPU, no other thread running), the file is loaded in a forked process while
-    this one imports them. If that process gives no account (a bad file, say), the
-    file is loaded here, so every message is the one loading gives."""
+    ``LOAD_APART_UP_TO`` bytes, a second CPU, no other thread running), the file is
+    loaded in a forked process while this one imports them. If that process gives no
+    account (a bad file, say), the file is loaded here, so every message is the one
+    loading gives."""
     from ..stores import load_source as _load_source
 
     apart = _loading_apart(source) if meanwhile else None
@@ -209,7 +210,10 @@ def _loading_apart(source: str):
         return None
     if not worth_it or default_jobs() < 2 or not can_fork():
         return None
-    return ForkedCall(load_account, source)
+    try:
+        return ForkedCall(load_account, source)
+    except OSError:  # no process or pipe to be had (a limit): load here
+        return None
 
 
 class IsoDate(click.ParamType):
