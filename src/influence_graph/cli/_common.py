@@ -118,7 +118,7 @@ def exit_now(code: object) -> NoReturn:
     logging's, coverage's; output flushed), but without its last step: freeing every
     module and object one by one, which the operating system does at once anyway.
     For the modules `ig analyze` loads (numpy, pydantic, NetworkX, igraph) that step
-    alone took 90–120 ms (``benchmarks/startup.py``). mypy's console script ends the
+    alone took 88–126 ms (``benchmarks/startup.py``). mypy's console script ends the
     same way."""
     status = exit_code(code)
     # The interpreter's own first two steps at exit, in its order: threading's exit
